@@ -1,0 +1,129 @@
+/// A domain name as labels of raw bytes (any byte, dots and UTF-8 included), stored in its
+/// uncompressed wire form. Equality and hashing fold ASCII letters only (RFC 6762 §16): bytes
+/// of 0x80 and above are compared exactly, never case-folded.
+public struct DNSName: Hashable, Sendable, Comparable {
+    /// Uncompressed wire form: length-prefixed labels, then the root byte 0.
+    public private(set) var wire: [UInt8]
+
+    /// The root name.
+    public static let root = DNSName(uncheckedWire: [0])
+
+    @usableFromInline
+    init(uncheckedWire: [UInt8]) { self.wire = uncheckedWire }
+
+    /// Builds a name from labels. Throws `labelTooLong`, `nameTooLong` or, for an empty label,
+    /// `invalidPresentation`.
+    public init<S: Sequence>(labels: S) throws(DNSWireError) where S.Element: Collection, S.Element.Element == UInt8 {
+        var wire: [UInt8] = []
+        for label in labels {
+            guard !label.isEmpty else { throw DNSWireError(.invalidPresentation, at: wire.count, "empty label") }
+            guard label.count <= DNSLimits.maxLabelLength else {
+                throw DNSWireError(.labelTooLong, at: wire.count, "label of \(label.count) bytes exceeds \(DNSLimits.maxLabelLength)")
+            }
+            wire.append(UInt8(label.count))
+            wire.append(contentsOf: label)
+        }
+        wire.append(0)
+        guard wire.count <= DNSLimits.maxNameLength else {
+            throw DNSWireError(.nameTooLong, at: 0, "name of \(wire.count) bytes exceeds \(DNSLimits.maxNameLength)")
+        }
+        self.wire = wire
+    }
+
+    /// Builds a name from string labels, taken as UTF-8 bytes without escapes.
+    public init(labels: [String]) throws(DNSWireError) {
+        try self.init(labels: labels.map { Array($0.utf8) })
+    }
+
+    /// Reads a validated name out of a message.
+    init(_ ref: NameRef, in reader: WireReader) {
+        var wire: [UInt8] = []
+        wire.reserveCapacity(Int(ref.wireLength))
+        reader.appendWire(ref, to: &wire)
+        self.wire = wire
+    }
+
+    /// The labels, root excluded.
+    public var labels: [ArraySlice<UInt8>] {
+        var out: [ArraySlice<UInt8>] = []
+        var i = 0
+        while wire[i] != 0 {
+            let n = Int(wire[i])
+            out.append(wire[(i + 1)..<(i + 1 + n)])
+            i += 1 + n
+        }
+        return out
+    }
+
+    public var labelCount: Int {
+        var i = 0, n = 0
+        while wire[i] != 0 { i += 1 + Int(wire[i]); n += 1 }
+        return n
+    }
+
+    public var isRoot: Bool { wire.count == 1 }
+
+    /// The name without its first label (the root stays the root).
+    public var parent: DNSName {
+        if isRoot { return self }
+        return DNSName(uncheckedWire: Array(wire[(1 + Int(wire[0]))...]))
+    }
+
+    /// The first label, or an empty slice for the root.
+    public var firstLabel: ArraySlice<UInt8> { wire[1..<(1 + Int(wire[0]))] }
+
+    /// `label` prepended to this name.
+    public func prepending<L: Collection>(_ label: L) throws(DNSWireError) -> DNSName where L.Element == UInt8 {
+        try DNSName(labels: [Array(label)] + labels.map { Array($0) })
+    }
+
+    public func prepending(_ label: String) throws(DNSWireError) -> DNSName { try prepending(Array(label.utf8)) }
+
+    /// True when `self` equals `suffix` or ends with all of its labels.
+    public func isSubdomain(of suffix: DNSName) -> Bool {
+        let extra = wire.count - suffix.wire.count
+        guard extra >= 0 else { return false }
+        // The suffix must start on a label boundary.
+        var i = 0
+        while i < extra { i += 1 + Int(wire[i]) }
+        guard i == extra else { return false }
+        return ASCII.equalFolded(wire[extra...], suffix.wire[...])
+    }
+
+    // RFC 6762 §16: case-insensitive for ASCII only. Length bytes are ≤ 63 and so never in A–Z.
+    public static func == (a: DNSName, b: DNSName) -> Bool {
+        a.wire.count == b.wire.count && ASCII.equalFolded(a.wire[...], b.wire[...])
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for b in wire { hasher.combine(ASCII.lower(b)) }
+    }
+
+    /// Canonical DNS ordering (RFC 4034 §6.1) with ASCII folding: label by label from the right.
+    public static func < (a: DNSName, b: DNSName) -> Bool {
+        let la = a.labels, lb = b.labels
+        var i = la.count - 1, j = lb.count - 1
+        while i >= 0 && j >= 0 {
+            let x = la[i].map(ASCII.lower), y = lb[j].map(ASCII.lower)
+            if x != y { return x.lexicographicallyPrecedes(y) }
+            i -= 1; j -= 1
+        }
+        return la.count < lb.count
+    }
+}
+
+/// ASCII-only case folding (RFC 6762 §16).
+@usableFromInline
+enum ASCII {
+    @inlinable static func lower(_ b: UInt8) -> UInt8 { (b &- 0x41) < 26 ? b | 0x20 : b }
+
+    @inlinable static func equalFolded(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        var i = a.startIndex, j = b.startIndex
+        while i < a.endIndex {
+            if lower(a[i]) != lower(b[j]) { return false }
+            i += 1; j += 1
+        }
+        return true
+    }
+}

@@ -1,0 +1,87 @@
+/// A full parse that reads every field: every name expanded into `arena`, every rdata decoded,
+/// every TXT string, NSEC window and EDNS0 option visited. Benchmarks and `Scripts/bench-peers`
+/// run it so that swift-mdns is measured doing the same work as the peers it is compared with.
+/// The returned checksum depends on every field, so the optimizer cannot skip any of it.
+public enum FullParse {
+    @inlinable
+    public static func checksum(_ bytes: UnsafeRawBufferPointer, arena: inout [UInt8]) throws(DNSWireError) -> UInt64 {
+        arena.removeAll(keepingCapacity: true)
+        var p = try MessageParser(bytes)
+        var sum = UInt64(p.header.id) &+ UInt64(p.header.flags)
+        while let q = try p.nextQuestion() {
+            p.appendWire(q.name, to: &arena)
+            sum = sum &+ UInt64(q.type.rawValue) &+ UInt64(q.qclass.rawValue) &+ (q.unicastResponse ? 1 : 0)
+        }
+        while let r = try p.nextRecord() {
+            p.appendWire(r.name, to: &arena)
+            sum = sum &+ UInt64(r.type.rawValue) &+ UInt64(r.rrclass.rawValue) &+ UInt64(r.ttl) &+ (r.cacheFlush ? 1 : 0)
+            switch r.rdata {
+            case .a(let v): sum = sum &+ UInt64(v.value)
+            case .aaaa(let v): sum = sum &+ v.high &+ v.low
+            case .ptr(let n), .cname(let n), .ns(let n): p.appendWire(n, to: &arena)
+            case .srv(let pr, let w, let port, let t):
+                sum = sum &+ UInt64(pr) &+ UInt64(w) &+ UInt64(port)
+                p.appendWire(t, to: &arena)
+            case .txt(let range):
+                p.forEachCharacterString(range) { s in
+                    sum = sum &+ UInt64(s.count)
+                    if let f = s.first { sum = sum &+ UInt64(f) }
+                }
+            case .hinfo(let cpu, let os): sum = sum &+ UInt64(cpu.count) &+ UInt64(os.count)
+            case .nsec(let next, let bitmaps):
+                p.appendWire(next, to: &arena)
+                for b in p.bytes(bitmaps) { sum = sum &+ UInt64(b) }
+            case .opt(let range):
+                let o = p.bytes(range)
+                var i = 0
+                while i + 4 <= o.count {
+                    let len = Int(o[i + 2]) << 8 | Int(o[i + 3])
+                    sum = sum &+ UInt64(o[i]) << 8 &+ UInt64(o[i + 1]) &+ UInt64(len)
+                    i += 4 + len
+                }
+            case .soa(let m, let rn, let a, let b, let c, let d, let e):
+                p.appendWire(m, to: &arena); p.appendWire(rn, to: &arena)
+                sum = sum &+ UInt64(a) &+ UInt64(b) &+ UInt64(c) &+ UInt64(d) &+ UInt64(e)
+            case .mx(let pref, let ex):
+                sum = sum &+ UInt64(pref)
+                p.appendWire(ex, to: &arena)
+            case .opaque(let range): sum = sum &+ UInt64(range.count)
+            }
+        }
+        return sum &+ UInt64(arena.count) &+ UInt64(p.trailingByteCount)
+    }
+
+    /// The lightest pass: validates every name, count and RDLENGTH and steps over rdata without
+    /// decoding it. The lazy-view baseline.
+    @inlinable
+    public static func validate(_ bytes: UnsafeRawBufferPointer) throws(DNSWireError) -> Int {
+        var p = try MessageParser(bytes)
+        var n = 0
+        while try p.nextQuestion() != nil { n &+= 1 }
+        while try p.nextRecord() != nil { n &+= 1 }
+        return n
+    }
+}
+
+/// Reads the benchmark corpus format: a sequence of (u16 big-endian length, message bytes).
+public enum LengthPrefixedFile {
+    public static func messages(_ data: [UInt8]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        var i = 0
+        while i + 2 <= data.count {
+            let n = Int(data[i]) << 8 | Int(data[i + 1])
+            guard i + 2 + n <= data.count else { break }
+            out.append(Array(data[(i + 2)..<(i + 2 + n)]))
+            i += 2 + n
+        }
+        return out
+    }
+
+    public static func encode(_ messages: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        for m in messages {
+            out.append(UInt8(m.count >> 8)); out.append(UInt8(m.count & 0xFF)); out.append(contentsOf: m)
+        }
+        return out
+    }
+}

@@ -1,0 +1,180 @@
+/// A zero-copy, zero-allocation pass over one message in the caller's buffer.
+///
+/// Questions come first (`nextQuestion`), then records (`nextRecord`) in wire order. Every name is
+/// validated when read and handed out as a `NameRef`; `name(_:)`, `forEachLabel` and `appendWire`
+/// expand it on demand. The parser must not outlive the buffer it reads: use it inside
+/// `withUnsafeBytes` or `MessageParser.withParser(_:_:)`.
+public struct MessageParser {
+    @usableFromInline var reader: WireReader
+    public let header: Header
+    @usableFromInline var questionsLeft: Int
+    @usableFromInline var answersLeft: Int
+    @usableFromInline var authoritiesLeft: Int
+    @usableFromInline var additionalsLeft: Int
+
+    public struct QuestionView: Hashable, Sendable {
+        public let offset: Int
+        public let name: NameRef
+        public let type: RRType
+        public let qclass: RRClass
+        public let unicastResponse: Bool
+
+        @usableFromInline init(offset: Int, name: NameRef, type: RRType, qclass: RRClass, unicastResponse: Bool) {
+            self.offset = offset; self.name = name; self.type = type; self.qclass = qclass
+            self.unicastResponse = unicastResponse
+        }
+    }
+
+    public struct RecordView: Hashable, Sendable {
+        public let offset: Int
+        public let section: Section
+        public let name: NameRef
+        public let type: RRType
+        public let rrclass: RRClass
+        public let cacheFlush: Bool
+        public let ttl: UInt32
+        public let rdataOffset: Int
+        public let rdata: RDataView
+
+        @usableFromInline init(offset: Int, section: Section, name: NameRef, type: RRType, rrclass: RRClass,
+                               cacheFlush: Bool, ttl: UInt32, rdataOffset: Int, rdata: RDataView) {
+            self.offset = offset; self.section = section; self.name = name; self.type = type
+            self.rrclass = rrclass; self.cacheFlush = cacheFlush; self.ttl = ttl
+            self.rdataOffset = rdataOffset; self.rdata = rdata
+        }
+    }
+
+    /// Reads the header and checks the counts against the bytes that follow.
+    @inlinable
+    public init(_ bytes: UnsafeRawBufferPointer) throws(DNSWireError) {
+        reader = WireReader(bytes)
+        let id = try reader.readUInt16("the header ID")
+        let flags = try reader.readUInt16("the header flags")
+        let qd = try reader.readUInt16("QDCOUNT")
+        let an = try reader.readUInt16("ANCOUNT")
+        let ns = try reader.readUInt16("NSCOUNT")
+        let ar = try reader.readUInt16("ARCOUNT")
+        header = Header(id: id, flags: flags, questionCount: qd, answerCount: an, authorityCount: ns, additionalCount: ar)
+        // Counts are promises about the bytes left; check them before trusting any of them, and
+        // never size anything by them (AMNESIA:33, CVE-2020-24340).
+        let need = Int(qd) * DNSLimits.minQuestionLength + (Int(an) + Int(ns) + Int(ar)) * DNSLimits.minRecordLength
+        guard need <= reader.remaining else {
+            throw DNSWireError(.countExceedsData, at: 4,
+                               "counts \(qd)/\(an)/\(ns)/\(ar) need at least \(need) bytes, \(reader.remaining) remain")
+        }
+        questionsLeft = Int(qd)
+        answersLeft = Int(an)
+        authoritiesLeft = Int(ns)
+        additionalsLeft = Int(ar)
+    }
+
+    /// Runs `body` with a parser over `bytes`.
+    @inlinable
+    public static func withParser<R>(_ bytes: [UInt8], _ body: (inout MessageParser) throws(DNSWireError) -> R) throws(DNSWireError) -> R {
+        let result: Result<R, DNSWireError> = bytes.withUnsafeBytes { raw in
+            do throws(DNSWireError) {
+                var p = try MessageParser(raw)
+                return .success(try body(&p))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The current read offset.
+    public var offset: Int { reader.offset }
+    /// The whole message.
+    public var bytes: UnsafeRawBufferPointer { reader.bytes }
+
+    @inlinable
+    public mutating func nextQuestion() throws(DNSWireError) -> QuestionView? {
+        guard questionsLeft > 0 else { return nil }
+        let start = reader.offset
+        let name = try reader.readName(bound: reader.count)
+        let type = try reader.readUInt16("a question type")
+        let cls = try reader.readUInt16("a question class")
+        questionsLeft &-= 1
+        return QuestionView(offset: start, name: name, type: RRType(type), qclass: RRClass(cls & ~mdnsClassTopBit),
+                            unicastResponse: cls & mdnsClassTopBit != 0)
+    }
+
+    /// The next record of any section; questions still unread are read and validated first.
+    @inlinable
+    public mutating func nextRecord() throws(DNSWireError) -> RecordView? {
+        while questionsLeft > 0 { _ = try nextQuestion() }
+        let section: Section
+        if answersLeft > 0 { section = .answer; answersLeft &-= 1 }
+        else if authoritiesLeft > 0 { section = .authority; authoritiesLeft &-= 1 }
+        else if additionalsLeft > 0 { section = .additional; additionalsLeft &-= 1 }
+        else { return nil }
+        let start = reader.offset
+        let name = try reader.readName(bound: reader.count)
+        let type = RRType(try reader.readUInt16("a record type"))
+        let cls = try reader.readUInt16("a record class")
+        let ttl = try reader.readUInt32("a record TTL")
+        let rdlength = Int(try reader.readUInt16("RDLENGTH"))
+        let rdataOffset = reader.offset
+        guard rdlength <= reader.remaining else {
+            throw DNSWireError(.truncated, at: rdataOffset &- 2, "RDLENGTH \(rdlength) but \(reader.remaining) bytes remain")
+        }
+        let rdata = try reader.readRData(type: type, length: rdlength)
+        // RFC 6891 §6.1.2: OPT's class is a payload size; its top bit is not a cache-flush bit.
+        let isOPT = type == .opt
+        return RecordView(offset: start, section: section, name: name, type: type,
+                          rrclass: RRClass(isOPT ? cls : cls & ~mdnsClassTopBit),
+                          cacheFlush: !isOPT && cls & mdnsClassTopBit != 0, ttl: ttl,
+                          rdataOffset: rdataOffset, rdata: rdata)
+    }
+
+    /// True when every question and record the header announced has been read.
+    public var isAtEnd: Bool { questionsLeft == 0 && answersLeft == 0 && authoritiesLeft == 0 && additionalsLeft == 0 }
+
+    /// Bytes after the last announced record (valid once `isAtEnd`).
+    public var trailingByteCount: Int { reader.remaining }
+
+    /// Reads everything left, validating it, and returns the number of trailing bytes.
+    @discardableResult
+    public mutating func validateRest() throws(DNSWireError) -> Int {
+        while try nextRecord() != nil {}
+        return trailingByteCount
+    }
+
+    // Expanding names and reading ranges.
+
+    public func name(_ ref: NameRef) -> DNSName { DNSName(ref, in: reader) }
+
+    @inlinable
+    public func forEachLabel(_ ref: NameRef, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try reader.forEachLabel(ref, body)
+    }
+
+    /// Appends the uncompressed wire form of a name, e.g. into a reused arena.
+    @inlinable
+    public func appendWire(_ ref: NameRef, to out: inout [UInt8]) { reader.appendWire(ref, to: &out) }
+
+    @inlinable
+    public func bytes(_ range: ByteRange) -> UnsafeRawBufferPointer { reader.slice(range) }
+
+    /// Calls `body` with each character-string of TXT rdata.
+    @inlinable
+    public func forEachCharacterString(_ range: ByteRange, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var i = Int(range.lowerBound)
+        let end = Int(range.upperBound)
+        while i < end {
+            let n = Int(reader.byte(at: i))
+            try body(UnsafeRawBufferPointer(rebasing: reader.bytes[(i &+ 1)..<(i &+ 1 &+ n)]))
+            i &+= 1 &+ n
+        }
+    }
+
+    /// Owned copies of a view.
+    public func question(_ q: QuestionView) -> Question {
+        Question(name: name(q.name), type: q.type, qclass: q.qclass, unicastResponse: q.unicastResponse)
+    }
+
+    public func record(_ r: RecordView) -> ResourceRecord {
+        ResourceRecord(name: name(r.name), rrclass: r.rrclass, cacheFlush: r.cacheFlush, ttl: r.ttl,
+                       rdata: RData(r.rdata, type: r.type, in: reader))
+    }
+}

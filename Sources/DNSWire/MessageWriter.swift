@@ -1,0 +1,86 @@
+/// Appends wire bytes, with optional name compression through a suffix table.
+public struct MessageWriter {
+    public enum Compression: Sendable { case none, suffixes }
+
+    public private(set) var bytes: [UInt8]
+    public let compression: Compression
+    /// Folded-suffix hash → offset of the first occurrence written. A hit is verified byte by byte
+    /// before a pointer is written, so a hash collision only costs a missed compression.
+    var suffixes: [Int: Int] = [:]
+
+    public init(compression: Compression, capacity: Int = 512) {
+        self.compression = compression
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var count: Int { bytes.count }
+
+    public mutating func writeUInt8(_ v: UInt8) { bytes.append(v) }
+    public mutating func writeUInt16(_ v: UInt16) { bytes.append(UInt8(v >> 8)); bytes.append(UInt8(v & 0xFF)) }
+    public mutating func writeUInt32(_ v: UInt32) {
+        writeUInt16(UInt16(v >> 16)); writeUInt16(UInt16(v & 0xFFFF))
+    }
+    public mutating func writeBytes<C: Collection>(_ b: C) where C.Element == UInt8 { bytes.append(contentsOf: b) }
+
+    mutating func patchUInt16(at offset: Int, _ v: UInt16) {
+        bytes[offset] = UInt8(v >> 8)
+        bytes[offset + 1] = UInt8(v & 0xFF)
+    }
+
+    /// Drops everything from `offset` on, and forgets suffixes that pointed there.
+    mutating func truncate(to offset: Int) {
+        bytes.removeSubrange(offset...)
+        suffixes = suffixes.filter { $0.value < offset }
+    }
+
+    /// Writes a name, compressed against earlier names when compression is on (RFC 1035 §4.1.4).
+    public mutating func writeName(_ name: DNSName, compress: Bool = true) {
+        let wire = name.wire
+        var i = 0
+        while wire[i] != 0 {
+            if compression == .suffixes && compress {
+                let key = Self.foldedHash(wire[i...])
+                if let target = suffixes[key], matches(wire[i...], at: target) {
+                    writeUInt16(0xC000 | UInt16(target))
+                    return
+                }
+                // RFC 1035 §4.1.4: pointers hold 14-bit offsets.
+                if bytes.count <= DNSLimits.maxPointerOffset, suffixes[key] == nil {
+                    suffixes[key] = bytes.count
+                }
+            }
+            let n = Int(wire[i])
+            bytes.append(contentsOf: wire[i...(i + n)])
+            i += 1 + n
+        }
+        bytes.append(0)
+    }
+
+    static func foldedHash(_ s: ArraySlice<UInt8>) -> Int {
+        var h = Hasher()
+        for b in s { h.combine(ASCII.lower(b)) }
+        return h.finalize()
+    }
+
+    /// True when the (possibly compressed) name written at `offset` equals `suffix`, ASCII-folded.
+    func matches(_ suffix: ArraySlice<UInt8>, at offset: Int) -> Bool {
+        var pos = offset
+        var i = suffix.startIndex
+        var hops = 0
+        while true {
+            let len = Int(bytes[pos])
+            if len & 0xC0 == 0xC0 {
+                hops += 1
+                if hops > DNSLimits.maxPointerHops { return false }
+                pos = (len & 0x3F) << 8 | Int(bytes[pos + 1])
+                continue
+            }
+            guard i < suffix.endIndex, Int(suffix[i]) == len else { return false }
+            if len == 0 { return true }
+            for k in 1...len where ASCII.lower(bytes[pos + k]) != ASCII.lower(suffix[i + k]) { return false }
+            pos += 1 + len
+            i += 1 + len
+        }
+    }
+}

@@ -1,0 +1,122 @@
+/// A validated name inside a message: where it starts, and what it expands to. Reading it again
+/// (`MessageParser.expand`, `DNSName(_:in:)`) follows the same pointers the validation followed.
+public struct NameRef: Hashable, Sendable {
+    /// Offset of the name's first byte in the message.
+    public let offset: Int32
+    /// Wire length once expanded, root byte included (1...255).
+    public let wireLength: UInt16
+    /// Number of labels, root excluded.
+    public let labelCount: UInt16
+
+    @usableFromInline init(offset: Int32, wireLength: UInt16, labelCount: UInt16) {
+        self.offset = offset
+        self.wireLength = wireLength
+        self.labelCount = labelCount
+    }
+}
+
+extension WireReader {
+    /// Reads and validates one possibly compressed name starting at `offset`, iteratively.
+    ///
+    /// `bound` is where the inline part of the name must end: the end of rdata for names inside
+    /// rdata, the end of the message otherwise. After the first pointer the name may continue
+    /// anywhere in the message past the header (forward pointers included: RFC 1035 §4.1.4 does not
+    /// forbid them and real devices send them).
+    ///
+    /// Work is bounded by `DNSLimits.maxNameLength` label bytes plus `DNSLimits.maxPointerHops` hops,
+    /// so loops of any shape end with an error, never by luck.
+    @inlinable
+    mutating func readName(bound: Int) throws(DNSWireError) -> NameRef {
+        let start = offset
+        var pos = offset
+        var limit = bound
+        var jumped = false
+        var hops = 0
+        var length = 0
+        var labels = 0
+        while true {
+            guard pos < limit else { throw Self.nameOverrun(pos, limit: limit, count: count, jumped: jumped) }
+            let len = Int(bytes[pos])
+            switch len & 0xC0 {
+            case 0x00:
+                if len == 0 {
+                    if !jumped { offset = pos &+ 1 }
+                    return NameRef(offset: Int32(truncatingIfNeeded: start),
+                                   wireLength: UInt16(truncatingIfNeeded: length &+ 1),
+                                   labelCount: UInt16(truncatingIfNeeded: labels))
+                }
+                length &+= len &+ 1
+                // RFC 1035 §2.3.4: 255 octets including the root byte still to come.
+                guard length < DNSLimits.maxNameLength else {
+                    throw DNSWireError(.nameTooLong, at: pos, "name exceeds \(DNSLimits.maxNameLength) bytes once expanded")
+                }
+                guard len < limit &- pos else { throw Self.nameOverrun(limit, limit: limit, count: count, jumped: jumped) }
+                labels &+= 1
+                pos &+= len &+ 1
+            case 0xC0:
+                guard 1 < limit &- pos else { throw Self.nameOverrun(limit, limit: limit, count: count, jumped: jumped) }
+                let target = (len & 0x3F) << 8 | Int(bytes[pos &+ 1])
+                hops &+= 1
+                guard hops <= DNSLimits.maxPointerHops else {
+                    throw DNSWireError(.pointerHopLimit, at: pos, "more than \(DNSLimits.maxPointerHops) compression pointers in one name")
+                }
+                // RFC 1035 §4.1.4: a pointer names a prior occurrence in the message; it can never
+                // land in the header, and never outside the message.
+                guard target >= DNSLimits.headerLength else {
+                    throw DNSWireError(.pointerIntoHeader, at: pos, "compression pointer to offset \(target) lands in the header")
+                }
+                guard target < count else {
+                    throw DNSWireError(.pointerOutOfRange, at: pos, "compression pointer to offset \(target) is past the end (\(count) bytes)")
+                }
+                if !jumped {
+                    offset = pos &+ 2
+                    jumped = true
+                    limit = count
+                }
+                pos = target
+            default:
+                throw DNSWireError(.reservedLabelType, at: pos, "label type 0x\(String(len & 0xC0, radix: 16)) is not a length or a pointer")
+            }
+        }
+    }
+
+    @inline(never) @usableFromInline
+    static func nameOverrun(_ pos: Int, limit: Int, count: Int, jumped: Bool) -> DNSWireError {
+        if !jumped && limit < count {
+            return DNSWireError(.nameCrossesRData, at: pos, "name runs past the end of its rdata")
+        }
+        return DNSWireError(.truncated, at: pos, "message ends inside a name")
+    }
+
+    /// Calls `body` with each label of a name validated by `readName`, in order.
+    @inlinable
+    func forEachLabel(_ name: NameRef, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var pos = Int(name.offset)
+        while true {
+            let len = Int(bytes[pos])
+            if len == 0 { return }
+            if len & 0xC0 == 0xC0 {
+                pos = (len & 0x3F) << 8 | Int(bytes[pos &+ 1])
+                continue
+            }
+            try body(UnsafeRawBufferPointer(rebasing: bytes[(pos &+ 1)..<(pos &+ 1 &+ len)]))
+            pos &+= len &+ 1
+        }
+    }
+
+    /// Appends the uncompressed wire form of a validated name (root byte included).
+    @inlinable
+    func appendWire(_ name: NameRef, to out: inout [UInt8]) {
+        var pos = Int(name.offset)
+        while true {
+            let len = Int(bytes[pos])
+            if len == 0 { out.append(0); return }
+            if len & 0xC0 == 0xC0 {
+                pos = (len & 0x3F) << 8 | Int(bytes[pos &+ 1])
+                continue
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[pos..<(pos &+ 1 &+ len)]))
+            pos &+= len &+ 1
+        }
+    }
+}

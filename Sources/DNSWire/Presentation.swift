@@ -1,0 +1,127 @@
+/// Presentation format (RFC 1035 §5.1, RFC 6763 §4.3): `.` separates labels; inside a label `\.`
+/// and `\\` stand for a dot and a backslash, `\DDD` for any byte in decimal. Printable ASCII and
+/// valid UTF-8 are written as they are; spaces, control bytes and invalid UTF-8 as `\DDD`.
+extension DNSName: CustomStringConvertible, LosslessStringConvertible {
+    public var description: String {
+        if isRoot { return "." }
+        var out = ""
+        for label in labels {
+            Presentation.appendEscaped(label, to: &out)
+            out.append(".")
+        }
+        return out
+    }
+
+    /// Parses presentation format; a trailing dot is optional. Returns nil on bad input;
+    /// `init(parsing:)` says why.
+    public init?(_ text: String) {
+        guard let n = try? DNSName(parsing: text) else { return nil }
+        self = n
+    }
+
+    public init(parsing text: String) throws(DNSWireError) {
+        let bytes = Array(text.utf8)
+        if bytes.isEmpty || bytes == [UInt8(ascii: ".")] { self = .root; return }
+        var labels: [[UInt8]] = []
+        var label: [UInt8] = []
+        var i = 0
+        var labelStart = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: ".") {
+                guard !label.isEmpty else { throw DNSWireError(.invalidPresentation, at: i, "empty label") }
+                labels.append(label); label = []
+                i += 1
+                labelStart = i
+                continue
+            }
+            if b == UInt8(ascii: "\\") {
+                guard i + 1 < bytes.count else { throw DNSWireError(.invalidPresentation, at: i, "escape at end of name") }
+                let c = bytes[i + 1]
+                if Presentation.isDigit(c) {
+                    guard i + 3 < bytes.count,
+                          Presentation.isDigit(bytes[i + 2]), Presentation.isDigit(bytes[i + 3]) else {
+                        throw DNSWireError(.invalidPresentation, at: i, "\\DDD needs three decimal digits")
+                    }
+                    let v = Int(c - 48) * 100 + Int(bytes[i + 2] - 48) * 10 + Int(bytes[i + 3] - 48)
+                    guard v <= 255 else { throw DNSWireError(.invalidPresentation, at: i, "\\\(v) is not a byte") }
+                    label.append(UInt8(v))
+                    i += 4
+                } else {
+                    label.append(c)
+                    i += 2
+                }
+            } else {
+                label.append(b)
+                i += 1
+            }
+            guard label.count <= DNSLimits.maxLabelLength else {
+                throw DNSWireError(.labelTooLong, at: labelStart, "label exceeds \(DNSLimits.maxLabelLength) bytes")
+            }
+        }
+        if !label.isEmpty { labels.append(label) }
+        try self.init(labels: labels)
+    }
+}
+
+@usableFromInline
+enum Presentation {
+    static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+
+    /// Appends a label or character-string with escapes; valid multi-byte UTF-8 stays readable.
+    static func appendEscaped<C: Collection>(_ bytes: C, to out: inout String, quoteContext: Bool = false) where C.Element == UInt8 {
+        let a = Array(bytes)
+        var i = 0
+        while i < a.count {
+            let b = a[i]
+            if b >= 0x80, let n = utf8SequenceLength(a, i) {
+                out += String(decoding: a[i..<(i + n)], as: UTF8.self)
+                i += n
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "."), UInt8(ascii: "\\"):
+                if quoteContext && b == UInt8(ascii: ".") { out.unicodeScalars.append(Unicode.Scalar(b)) }
+                else { out += "\\"; out.unicodeScalars.append(Unicode.Scalar(b)) }
+            case UInt8(ascii: "\""):
+                out += "\\\""
+            case 0x21...0x7E:
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            case 0x20 where quoteContext:
+                out += " "
+            default:
+                out += "\\"
+                let s = String(b)
+                out += String(repeating: "0", count: 3 - s.count) + s
+            }
+            i += 1
+        }
+    }
+
+    /// Length of the valid multi-byte UTF-8 sequence starting at `i`, or nil.
+    static func utf8SequenceLength(_ a: [UInt8], _ i: Int) -> Int? {
+        let b = a[i]
+        let n: Int
+        switch b {
+        case 0xC2...0xDF: n = 2
+        case 0xE0...0xEF: n = 3
+        case 0xF0...0xF4: n = 4
+        default: return nil
+        }
+        guard i + n <= a.count else { return nil }
+        for k in 1..<n where a[i + k] & 0xC0 != 0x80 { return nil }
+        // Reject overlongs and surrogates by letting the decoder judge.
+        var it = a[i..<(i + n)].makeIterator()
+        var dec = UTF8()
+        if case .scalarValue = dec.decode(&it) { return n }
+        return nil
+    }
+
+    /// A character-string in quotes, as dig prints TXT and HINFO data.
+    static func quoted<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        var s = "\""
+        appendEscaped(bytes, to: &s, quoteContext: true)
+        s += "\""
+        return s
+    }
+}

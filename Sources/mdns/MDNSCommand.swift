@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct MDNSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mdns",
+        abstract: "mDNS / DNS-SD: decode, replay, generate, test and conform.",
+        subcommands: [Decode.self, BenchParse.self]
+    )
+}
