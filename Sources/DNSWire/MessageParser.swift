@@ -92,8 +92,16 @@ public struct MessageParser {
         guard questionsLeft > 0 else { return nil }
         let start = reader.offset
         let name = try reader.readName(bound: reader.count)
-        let type = try reader.readUInt16("a question type")
-        let cls = try reader.readUInt16("a question class")
+        let type: UInt16, cls: UInt16
+        if reader.remaining >= 4 {
+            let v = UInt32(bigEndian: reader.bytes.loadUnaligned(fromByteOffset: reader.offset, as: UInt32.self))
+            type = UInt16(truncatingIfNeeded: v &>> 16)
+            cls = UInt16(truncatingIfNeeded: v)
+            reader.offset &+= 4
+        } else {
+            type = try reader.readUInt16("a question type")
+            cls = try reader.readUInt16("a question class")
+        }
         questionsLeft &-= 1
         return QuestionView(offset: start, name: name, type: RRType(type), qclass: RRClass(cls & ~mdnsClassTopBit),
                             unicastResponse: cls & mdnsClassTopBit != 0)
@@ -110,10 +118,23 @@ public struct MessageParser {
         else { return nil }
         let start = reader.offset
         let name = try reader.readName(bound: reader.count)
-        let type = RRType(try reader.readUInt16("a record type"))
-        let cls = try reader.readUInt16("a record class")
-        let ttl = try reader.readUInt32("a record TTL")
-        let rdlength = Int(try reader.readUInt16("RDLENGTH"))
+        let type: RRType, cls: UInt16, ttl: UInt32, rdlength: Int
+        if reader.remaining >= 10 {
+            // TYPE, CLASS, TTL, RDLENGTH with one bounds check.
+            let o = reader.offset
+            let b = reader.bytes
+            let typeAndClass = UInt32(bigEndian: b.loadUnaligned(fromByteOffset: o, as: UInt32.self))
+            type = RRType(UInt16(truncatingIfNeeded: typeAndClass &>> 16))
+            cls = UInt16(truncatingIfNeeded: typeAndClass)
+            ttl = UInt32(bigEndian: b.loadUnaligned(fromByteOffset: o &+ 4, as: UInt32.self))
+            rdlength = Int(UInt16(bigEndian: b.loadUnaligned(fromByteOffset: o &+ 8, as: UInt16.self)))
+            reader.offset = o &+ 10
+        } else {
+            type = RRType(try reader.readUInt16("a record type"))
+            cls = try reader.readUInt16("a record class")
+            ttl = try reader.readUInt32("a record TTL")
+            rdlength = Int(try reader.readUInt16("RDLENGTH"))
+        }
         let rdataOffset = reader.offset
         guard rdlength <= reader.remaining else {
             throw DNSWireError(.truncated, at: rdataOffset &- 2, "RDLENGTH \(rdlength) but \(reader.remaining) bytes remain")

@@ -4,8 +4,10 @@ public struct MessageWriter {
 
     public private(set) var bytes: [UInt8]
     public let compression: Compression
-    /// Folded-suffix hash → offset of the first occurrence written. A hit is verified byte by byte
-    /// before a pointer is written, so a hash collision only costs a missed compression.
+    /// Suffix hash → offset of the first occurrence written. A hit is verified byte by byte before a
+    /// pointer is written, so a hash collision only costs a missed compression. Matching is
+    /// case-exact: names equal under RFC 6762 §16 folding but spelled differently keep their own
+    /// spelling, so canonical input round-trips byte for byte.
     var suffixes: [Int: Int] = [:]
 
     public init(compression: Compression, capacity: Int = 512) {
@@ -40,7 +42,7 @@ public struct MessageWriter {
         var i = 0
         while wire[i] != 0 {
             if compression == .suffixes && compress {
-                let key = Self.foldedHash(wire[i...])
+                let key = Self.suffixHash(wire[i...])
                 if let target = suffixes[key], matches(wire[i...], at: target) {
                     writeUInt16(0xC000 | UInt16(target))
                     return
@@ -57,13 +59,13 @@ public struct MessageWriter {
         bytes.append(0)
     }
 
-    static func foldedHash(_ s: ArraySlice<UInt8>) -> Int {
+    static func suffixHash(_ s: ArraySlice<UInt8>) -> Int {
         var h = Hasher()
-        for b in s { h.combine(ASCII.lower(b)) }
+        s.withUnsafeBytes { h.combine(bytes: $0) }
         return h.finalize()
     }
 
-    /// True when the (possibly compressed) name written at `offset` equals `suffix`, ASCII-folded.
+    /// True when the (possibly compressed) name written at `offset` is exactly `suffix`.
     func matches(_ suffix: ArraySlice<UInt8>, at offset: Int) -> Bool {
         var pos = offset
         var i = suffix.startIndex
@@ -78,7 +80,7 @@ public struct MessageWriter {
             }
             guard i < suffix.endIndex, Int(suffix[i]) == len else { return false }
             if len == 0 { return true }
-            for k in 1...len where ASCII.lower(bytes[pos + k]) != ASCII.lower(suffix[i + k]) { return false }
+            for k in 1...len where bytes[pos + k] != suffix[i + k] { return false }
             pos += 1 + len
             i += 1 + len
         }

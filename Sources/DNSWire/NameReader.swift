@@ -34,17 +34,19 @@ extension WireReader {
         var hops = 0
         var length = 0
         var labels = 0
+        // Where the first pointer led, and the counts before it: the suffix from there is
+        // remembered for later names that point to it.
+        var firstTarget = 0
+        var lengthBeforeJump = 0
+        var labelsBeforeJump = 0
         while true {
             guard pos < limit else { throw Self.nameOverrun(pos, limit: limit, count: count, jumped: jumped) }
             let len = Int(bytes[pos])
-            switch len & 0xC0 {
-            case 0x00:
-                if len == 0 {
-                    if !jumped { offset = pos &+ 1 }
-                    return NameRef(offset: Int32(truncatingIfNeeded: start),
-                                   wireLength: UInt16(truncatingIfNeeded: length &+ 1),
-                                   labelCount: UInt16(truncatingIfNeeded: labels))
-                }
+            if len == 0 {
+                if !jumped { offset = pos &+ 1 }
+                break
+            }
+            if len < 0x40 {
                 length &+= len &+ 1
                 // RFC 1035 §2.3.4: 255 octets including the root byte still to come.
                 guard length < DNSLimits.maxNameLength else {
@@ -53,31 +55,64 @@ extension WireReader {
                 guard len < limit &- pos else { throw Self.nameOverrun(limit, limit: limit, count: count, jumped: jumped) }
                 labels &+= 1
                 pos &+= len &+ 1
-            case 0xC0:
-                guard 1 < limit &- pos else { throw Self.nameOverrun(limit, limit: limit, count: count, jumped: jumped) }
-                let target = (len & 0x3F) << 8 | Int(bytes[pos &+ 1])
-                hops &+= 1
-                guard hops <= DNSLimits.maxPointerHops else {
-                    throw DNSWireError(.pointerHopLimit, at: pos, "more than \(DNSLimits.maxPointerHops) compression pointers in one name")
-                }
-                // RFC 1035 §4.1.4: a pointer names a prior occurrence in the message; it can never
-                // land in the header, and never outside the message.
-                guard target >= DNSLimits.headerLength else {
-                    throw DNSWireError(.pointerIntoHeader, at: pos, "compression pointer to offset \(target) lands in the header")
-                }
-                guard target < count else {
-                    throw DNSWireError(.pointerOutOfRange, at: pos, "compression pointer to offset \(target) is past the end (\(count) bytes)")
-                }
-                if !jumped {
-                    offset = pos &+ 2
-                    jumped = true
-                    limit = count
-                }
-                pos = target
-            default:
+                continue
+            }
+            guard len >= 0xC0 else {
                 throw DNSWireError(.reservedLabelType, at: pos, "label type 0x\(String(len & 0xC0, radix: 16)) is not a length or a pointer")
             }
+            guard 1 < limit &- pos else { throw Self.nameOverrun(limit, limit: limit, count: count, jumped: jumped) }
+            let target = (len & 0x3F) << 8 | Int(bytes[pos &+ 1])
+            hops &+= 1
+            guard hops <= DNSLimits.maxPointerHops else {
+                throw DNSWireError(.pointerHopLimit, at: pos, "more than \(DNSLimits.maxPointerHops) compression pointers in one name")
+            }
+            // RFC 1035 §4.1.4: a pointer names a prior occurrence in the message; it can never
+            // land in the header, and never outside the message.
+            guard target >= DNSLimits.headerLength else {
+                throw DNSWireError(.pointerIntoHeader, at: pos, "compression pointer to offset \(target) lands in the header")
+            }
+            guard target < count else {
+                throw DNSWireError(.pointerOutOfRange, at: pos, "compression pointer to offset \(target) is past the end (\(count) bytes)")
+            }
+            if !jumped {
+                offset = pos &+ 2
+                jumped = true
+                limit = count
+                firstTarget = target
+                lengthBeforeJump = length
+                labelsBeforeJump = labels
+            }
+            // A suffix validated before needs no second walk, as long as the whole name stays
+            // within both limits; otherwise the walk goes on and reports the error where it is.
+            if let suffix = names.suffix(at: target),
+               suffix.length == 0 || length &+ suffix.length < DNSLimits.maxNameLength,
+               hops &+ suffix.hops <= DNSLimits.maxPointerHops {
+                length &+= suffix.length
+                labels &+= suffix.labels
+                hops &+= suffix.hops
+                break
+            }
+            pos = target
         }
+        // Remember the suffix at every label of the inline part (the places later pointers
+        // name), and where the first pointer led.
+        let inlineEnd = jumped ? offset &- 2 : offset &- 1
+        var at = start
+        var before = 0
+        var labelsBefore = 0
+        while at < inlineEnd {
+            names.remember(at, length: length &- before, labels: labels &- labelsBefore, hops: hops)
+            let n = Int(bytes[at]) &+ 1
+            before &+= n
+            labelsBefore &+= 1
+            at &+= n
+        }
+        if jumped {
+            names.remember(firstTarget, length: length &- lengthBeforeJump, labels: labels &- labelsBeforeJump, hops: hops &- 1)
+        }
+        return NameRef(offset: Int32(truncatingIfNeeded: start),
+                       wireLength: UInt16(truncatingIfNeeded: length &+ 1),
+                       labelCount: UInt16(truncatingIfNeeded: labels))
     }
 
     @inline(never) @usableFromInline
@@ -104,18 +139,24 @@ extension WireReader {
         }
     }
 
-    /// Appends the uncompressed wire form of a validated name (root byte included).
+    /// Appends the uncompressed wire form of a validated name (root byte included). Labels that
+    /// sit next to each other in the message are copied in one run.
     @inlinable
     func appendWire(_ name: NameRef, to out: inout [UInt8]) {
-        var pos = Int(name.offset)
+        var run = Int(name.offset)
+        var pos = run
         while true {
             let len = Int(bytes[pos])
-            if len == 0 { out.append(0); return }
-            if len & 0xC0 == 0xC0 {
+            if len == 0 || len & 0xC0 == 0xC0 {
+                if pos > run {
+                    // A typed buffer takes Array's memcpy path; a raw one is appended byte by byte.
+                    UnsafeRawBufferPointer(rebasing: bytes[run..<pos]).withMemoryRebound(to: UInt8.self) { out.append(contentsOf: $0) }
+                }
+                if len == 0 { out.append(0); return }
                 pos = (len & 0x3F) << 8 | Int(bytes[pos &+ 1])
+                run = pos
                 continue
             }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[pos..<(pos &+ 1 &+ len)]))
             pos &+= len &+ 1
         }
     }
