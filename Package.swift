@@ -5,6 +5,7 @@ let package = Package(
     name: "swift-mdns",
     products: [
         .library(name: "DNSWire", targets: ["DNSWire"]),
+        .library(name: "MDNSCore", targets: ["MDNSCore"]),
         .executable(name: "mdns", targets: ["mdns"]),
     ],
     dependencies: [
@@ -15,15 +16,53 @@ let package = Package(
         // layer 0: the DNS message codec (stdlib only)
         .target(name: "DNSWire"),
 
+        // layer 1: the sans-IO engine
+        .target(name: "MDNSCore", dependencies: ["DNSWire"]),
+
+        // layer 2: conformance catalogue, simulated link
+        .target(name: "MDNSConformance", dependencies: ["MDNSCore", "DNSWire", "PCAP"]),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+
+        // layer 1: captures (libpcap), yields UDP datagrams; knows nothing of DNS
+        .target(name: "PCAP", dependencies: ["CPcap"]),
+
+        // layer 2: replay of captures through the codec
+        .target(name: "MDNSReplay", dependencies: ["PCAP", "DNSWire", "MDNSCore"]),
+
+        // layer 2: seeded generators and structure-aware mutators; fuzz targets as plain functions
+        .target(name: "MDNSGenerators", dependencies: ["DNSWire"]),
+        .target(name: "FuzzTargets", dependencies: ["DNSWire"]),
+        // libFuzzer executables (Scripts/fuzz); a plain build of each replays files instead
+        .executableTarget(name: "FuzzDecode", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzRoundTrip", dependencies: ["FuzzTargets"]),
+        // the spoofed-source flood of CONFORMANCE A54, one million messages in release (Scripts/test)
+        .executableTarget(name: "FloodCheck", dependencies: ["MDNSConformance"]),
+
         // layer 3: the command
         .executableTarget(
             name: "mdns",
             dependencies: [
                 "DNSWire",
+                "PCAP",
+                "MDNSReplay",
+                "MDNSGenerators",
+                "MDNSConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        .testTarget(name: "PCAPTests", dependencies: ["PCAP"]),
+        .testTarget(name: "MDNSCoreTests", dependencies: ["MDNSCore", "DNSWire", "MDNSConformance"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["MDNSConformance", "MDNSCore", "DNSWire"]),
+        .testTarget(name: "MDNSReplayTests", dependencies: ["MDNSReplay", "PCAP", "DNSWire"]),
+        .testTarget(
+            name: "MDNSGeneratorsTests",
+            dependencies: [
+                "MDNSGenerators", "DNSWire", "FuzzTargets",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets", "MDNSGenerators", "DNSWire"]),
         .testTarget(
             name: "DNSWireTests",
             dependencies: [

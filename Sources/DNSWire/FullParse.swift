@@ -51,8 +51,55 @@ public enum FullParse {
         return sum &+ UInt64(arena.count) &+ UInt64(p.trailingByteCount)
     }
 
-    /// The lightest pass: validates every name, count and RDLENGTH and steps over rdata without
-    /// decoding it. The lazy-view baseline.
+    /// The lazy view's framing pass: checks the header counts, steps over every name (labels up to
+    /// the first pointer, whose target is range-checked but not followed) and over every rdata by
+    /// RDLENGTH. It proves where each question and record lies, not that each name expands within
+    /// the limits: `MessageParser` checks that, in full, when a record is actually read.
+    @inlinable
+    public static func skim(_ bytes: UnsafeRawBufferPointer) throws(DNSWireError) -> Int {
+        let count = bytes.count
+        guard count >= DNSLimits.headerLength else {
+            throw DNSWireError(.truncated, at: count, "message ends inside the header")
+        }
+        @inline(__always) func u16(_ i: Int) -> Int { Int(bytes[i]) << 8 | Int(bytes[i &+ 1]) }
+        let qd = u16(4), rr = u16(6) &+ u16(8) &+ u16(10)
+        guard qd &* DNSLimits.minQuestionLength &+ rr &* DNSLimits.minRecordLength <= count &- DNSLimits.headerLength else {
+            throw DNSWireError(.countExceedsData, at: 4, "counts need more bytes than remain")
+        }
+        var pos = DNSLimits.headerLength
+        @inline(__always) func skipName() throws(DNSWireError) {
+            while true {
+                guard pos < count else { throw DNSWireError(.truncated, at: pos, "message ends inside a name") }
+                let b = Int(bytes[pos])
+                if b == 0 { pos &+= 1; return }
+                if b < 0x40 { pos &+= 1 &+ b; continue }
+                guard b >= 0xC0 else { throw DNSWireError(.reservedLabelType, at: pos, "label type is not a length or a pointer") }
+                guard pos &+ 1 < count else { throw DNSWireError(.truncated, at: pos, "message ends inside a pointer") }
+                let target = (b & 0x3F) << 8 | Int(bytes[pos &+ 1])
+                guard target >= DNSLimits.headerLength else { throw DNSWireError(.pointerIntoHeader, at: pos, "pointer lands in the header") }
+                guard target < count else { throw DNSWireError(.pointerOutOfRange, at: pos, "pointer lands past the end") }
+                pos &+= 2
+                return
+            }
+        }
+        for _ in 0..<qd {
+            try skipName()
+            guard count &- pos >= 4 else { throw DNSWireError(.truncated, at: pos, "message ends inside a question") }
+            pos &+= 4
+        }
+        for _ in 0..<rr {
+            try skipName()
+            guard count &- pos >= 10 else { throw DNSWireError(.truncated, at: pos, "message ends inside a record header") }
+            let rdlength = u16(pos &+ 8)
+            pos &+= 10
+            guard rdlength <= count &- pos else { throw DNSWireError(.truncated, at: pos &- 2, "RDLENGTH runs past the end") }
+            pos &+= rdlength
+        }
+        return qd &+ rr
+    }
+
+    /// A strict validating pass: every name followed and checked against every limit, every rdata
+    /// checked against its type, nothing copied.
     @inlinable
     public static func validate(_ bytes: UnsafeRawBufferPointer) throws(DNSWireError) -> Int {
         var p = try MessageParser(bytes)

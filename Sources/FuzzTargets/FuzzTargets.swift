@@ -1,0 +1,110 @@
+import DNSWire
+
+/// One ordinary function per fuzz target. libFuzzer executables (Sources/Fuzz*) call them with
+/// each input; `swift test` (FuzzRegressionTests) replays the corpus and the crash regressions
+/// through the same functions. A function returns nil when the input behaved, or a
+/// `FuzzFailure` that says which invariant broke; the libFuzzer entry points trap on a failure so
+/// that libFuzzer records the input.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// Decode a message with every decoder the codec has; they must agree.
+    case decode
+    /// decode → encode → decode must give the same message, and encoding must be a fixpoint.
+    case roundtrip
+
+    /// The libFuzzer executable that runs this target.
+    public var executableName: String {
+        switch self {
+        case .decode: return "FuzzDecode"
+        case .roundtrip: return "FuzzRoundTrip"
+        }
+    }
+
+    public func run(_ bytes: UnsafeRawBufferPointer) -> FuzzFailure? {
+        switch self {
+        case .decode: return FuzzTargets.decode(bytes)
+        case .roundtrip: return FuzzTargets.roundTrip(bytes)
+        }
+    }
+
+    public func run(_ bytes: [UInt8]) -> FuzzFailure? {
+        bytes.withUnsafeBytes { run($0) }
+    }
+}
+
+/// An invariant a fuzz input broke (a trap or sanitizer report is the other kind of failure).
+public struct FuzzFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    public var target: String
+    public var reason: String
+    public init(_ target: String, _ reason: String) { self.target = target; self.reason = reason }
+    public var description: String { "\(target): \(reason)" }
+}
+
+public enum FuzzTargets {
+    /// Decodes `bytes` through the owned decoder (strict and lenient about trailing bytes), the
+    /// lazy validating pass and the full-field pass. Any input must end in a value or a typed
+    /// error, and the decoders must agree on which.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) -> FuzzFailure? {
+        let t = "decode"
+        let strict = Result { () throws(DNSWireError) in try Message(decoding: bytes) }
+        let lenient = Result { () throws(DNSWireError) in try Message(decoding: bytes, options: .init(allowTrailingBytes: true)) }
+        let validated = Result { () throws(DNSWireError) in try FullParse.validate(bytes) }
+        var arena: [UInt8] = []
+        let full = Result { () throws(DNSWireError) in try FullParse.checksum(bytes, arena: &arena) }
+
+        switch (lenient, validated, full) {
+        case (.success(let m), .success(let n), .success):
+            let entries = m.questions.count + m.answers.count + m.authorities.count + m.additionals.count
+            if entries != n { return FuzzFailure(t, "lenient decode has \(entries) entries, validate counted \(n)") }
+            let h = m.header
+            if Int(h.questionCount) != m.questions.count || Int(h.answerCount) != m.answers.count
+                || Int(h.authorityCount) != m.authorities.count || Int(h.additionalCount) != m.additionals.count {
+                return FuzzFailure(t, "decoded arrays do not match the header counts")
+            }
+        case (.failure(let a), .failure(let b), .failure(let c)):
+            if a != b || a != c { return FuzzFailure(t, "decoders disagree on the error: \(a) / \(b) / \(c)") }
+            if a.code == .trailingBytes { return FuzzFailure(t, "lenient decode reported trailing bytes") }
+        default:
+            return FuzzFailure(t, "decoders disagree: lenient \(lenient), validate \(validated), full \(full)")
+        }
+        switch (strict, lenient) {
+        case (.success(let a), .success(let b)):
+            if a != b { return FuzzFailure(t, "strict and lenient decodes differ") }
+        case (.failure(let e), .success):
+            if e.code != .trailingBytes { return FuzzFailure(t, "strict decode failed with \(e) where lenient succeeded") }
+        case (.success, .failure):
+            return FuzzFailure(t, "strict decode succeeded where lenient failed")
+        case (.failure(let a), .failure(let b)):
+            if a != b { return FuzzFailure(t, "strict and lenient decodes fail differently: \(a) / \(b)") }
+        }
+        return nil
+    }
+
+    /// For every input that decodes: encoding with and without compression decodes back to the
+    /// same message (names compare ASCII case-insensitively, RFC 6762 §16), and encoding what was
+    /// decoded gives the same bytes again (the encoder reaches a fixpoint in one step).
+    public static func roundTrip(_ bytes: UnsafeRawBufferPointer) -> FuzzFailure? {
+        guard let m = try? Message(decoding: bytes, options: .init(allowTrailingBytes: true)) else { return nil }
+        return roundTrip(message: m, target: "roundtrip")
+    }
+
+    /// The round-trip invariants for one message (also used by the generator properties).
+    public static func roundTrip(message m: Message, target t: String = "roundtrip") -> FuzzFailure? {
+        for compression in [MessageWriter.Compression.suffixes, .none] {
+            let encoder = MessageEncoder(compression: compression, maxSize: DNSLimits.maxMessageLength)
+            let first = encoder.encode(m)
+            // An input compressed by its sender can expand past 65535 bytes; only what fit is compared.
+            let expected = first.written
+            let decoded: Message
+            do throws(DNSWireError) { decoded = try Message(decoding: first.bytes) } catch {
+                return FuzzFailure(t, "encoded message (\(compression)) does not decode: \(error)")
+            }
+            if decoded != expected { return FuzzFailure(t, "decode(encode(m)) != m with compression \(compression)") }
+            let second = encoder.encode(decoded)
+            if second.bytes != first.bytes { return FuzzFailure(t, "encode(decode(b)) is not a fixpoint with compression \(compression)") }
+            if first.isComplete && first.written != m.normalized {
+                return FuzzFailure(t, "the encoder reported everything written but changed the message")
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,133 @@
+import DNSWire
+import MDNSCore
+
+/// RFC 6762 §8.3, §8.4, §10 and the BCT renaming and hot-plugging areas.
+enum AnnouncingCases {
+    static var all: [ConformanceCase] {
+        [
+            ConformanceCase(id: "rfc6762-8.3-announcements", section: "RFC 6762 §8.3",
+                            title: "≥ 2 announcements, 1 s apart then doubling; unique records with cache-flush",
+                            catalogue: ["A42", "B: SRV PROBING/ANNOUNCEMENTS", "B: CACHE FLUSH BIT SET IN NON-SHARED RESPONSES"]) { c in
+                c.start()
+                let t0 = c.now
+                c.wait(.seconds(10))
+                return .worst([c.checkAnnouncements(c.instanceName(), .srv, after: t0), c.checkAnnouncements(c.hostName, .a, after: t0),
+                               c.checkAnnouncements(c.typeName(), .ptr, after: t0)])
+            },
+            ConformanceCase(id: "rfc6762-8.4-update-reannounce", section: "RFC 6762 §8.4",
+                            title: "changed rdata (TXT) is re-announced without probing",
+                            catalogue: ["A43"], requires: [.updateRecords]) { c in
+                c.startSettled()
+                let t0 = c.now
+                let txt = TXT([("path", "/new"), ("v", "2")])
+                c.note("owner changes the TXT record")
+                c.target.updateTXT(service: 0, txt)
+                c.wait(.seconds(5))
+                if let p = c.probes(for: c.instanceName(), after: t0).first { c.cite(p); return .fail("probed again for an rdata change") }
+                let ann = c.announcements(of: c.instanceName(), .txt, after: t0).filter { p in
+                    p.message!.answers.contains { $0.type == .txt && $0.rdata == .txt(txt) }
+                }
+                guard let first = ann.first else { return .fail("new TXT not announced") }
+                c.cite(first)
+                return ann.count >= 2 ? .pass("new TXT announced \(ann.count)× from +\(c.fmt(c.ms(t0, first.time))) ms, no probe")
+                    : .warn("new TXT announced once")
+            },
+            ConformanceCase(id: "rfc6762-10-default-ttls", section: "RFC 6762 §10",
+                            title: "TTLs: 120 s for A/AAAA/SRV/reverse PTR, 4500 s for TXT/service PTR",
+                            catalogue: ["A47"]) { c in
+                c.start()
+                c.wait(.seconds(4))
+                var outs: [CaseOutcome] = []
+                let want: [RRType: UInt32] = [.a: 120, .aaaa: 120, .srv: 120, .txt: 4500, .ptr: 4500]
+                var seen = Set<RRType>()
+                for p in c.observed where CaseContext.isResponse(p) {
+                    for r in p.message!.answers where r.ttl > 0 {
+                        // RFC 6762 §10: a host name in the owner or the rdata (reverse-mapping PTR) means 120 s.
+                        let reverse = r.type == .ptr && r.name.isSubdomain(of: try! DNSName(parsing: "arpa"))
+                        guard let w = reverse ? 120 : want[r.type] else { continue }
+                        seen.insert(r.type)
+                        if r.ttl != w { outs.append(.warn("\(r.name) \(r.type) TTL \(r.ttl), \(w) recommended")) }
+                    }
+                }
+                if seen.count < want.count { outs.append(.fail("not all of A, AAAA, SRV, TXT, PTR were announced")) }
+                return outs.isEmpty ? .pass("A/AAAA/SRV 120 s, TXT/PTR 4500 s") : .worst(outs)
+            },
+            ConformanceCase(id: "rfc6762-10.1-goodbye", section: "RFC 6762 §10.1",
+                            title: "withdrawing sends goodbyes (TTL 0)",
+                            catalogue: ["A48"], requires: [.withdraw]) { c in
+                c.startSettled()
+                let t0 = c.now
+                c.note("owner withdraws everything")
+                c.target.withdrawAll()
+                c.wait(.seconds(2))
+                let byes = c.sent(after: t0 - .nanoseconds(1)).filter { p in
+                    CaseContext.isResponse(p) && p.message!.answers.contains { $0.ttl == 0 }
+                }
+                byes.forEach { c.cite($0) }
+                let records = byes.flatMap { $0.message!.answers.filter { $0.ttl == 0 } }
+                if !records.contains(where: { $0.name == c.typeName() && $0.type == .ptr }) { return .fail("no goodbye for the service PTR") }
+                if records.contains(where: { r in c.sent(after: t0 - .nanoseconds(1)).contains { CaseContext.answers($0, r.name, r.type) } }) {
+                    return .fail("records announced again after the goodbye")
+                }
+                return .pass("\(records.count) goodbye record(s) in \(byes.count) packet(s)")
+            },
+            ConformanceCase(id: "bct-manual-name-change", section: "RFC 6762 §8.1",
+                            title: "an owner rename probes and announces the new name",
+                            catalogue: ["B: MANUAL NAME CHANGE", "B: MANUAL NAME CHANGE: ANNOUNCEMENTS"], requires: [.rename]) { c in
+                c.startSettled()
+                let t0 = c.now
+                let newName = try! c.typeName().prepending("New - Bonjour Service Name")
+                c.note("owner renames the service to \"New - Bonjour Service Name\"")
+                c.target.rename(service: 0, to: "New - Bonjour Service Name")
+                c.wait(.seconds(8))
+                var outs = [c.checkProbeSequence(newName, after: t0, firstWithin: nil), c.checkAnnouncements(newName, .srv, after: t0)]
+                let oldBye = c.sent(after: t0 - .nanoseconds(1)).contains { p in
+                    CaseContext.isResponse(p) && p.message!.answers.contains { $0.ttl == 0 && $0.rdata == .ptr(c.instanceName()) }
+                }
+                if !oldBye { outs.append(.warn("no goodbye for the old name's PTR")) }
+                return .worst(outs)
+            },
+            ConformanceCase(id: "bct-hot-plug-probing", section: "RFC 6762 §8.1",
+                            title: "after a link bounce the records are probed and announced again",
+                            catalogue: ["B: HOT-PLUGGING", "B: HOT-PLUGGING: PROBING"], requires: [.linkBounce]) { c in
+                c.startSettled()
+                let t0 = bounce(c)
+                c.wait(.seconds(5))
+                return .worst([c.checkProbeSequence(c.instanceName(), after: t0, firstWithin: nil),
+                               c.checkProbeSequence(c.hostName, after: t0, firstWithin: nil),
+                               c.checkAnnouncements(c.instanceName(), .srv, after: t0)])
+            },
+            ConformanceCase(id: "bct-hot-plug-winning-probe", section: "RFC 6762 §8.2",
+                            title: "after a link bounce a simultaneous probe with earlier data is won",
+                            catalogue: ["B: HOT-PLUGGING: WINNING SIMULTANEOUS PROBES"], requires: [.linkBounce]) { c in
+                c.startSettled()
+                let t0 = bounce(c)
+                guard c.waitFor(.seconds(2), { CaseContext.isProbe($0, for: c.hostName) }) != nil else { return .fail("no probe after the bounce") }
+                c.send(CaseContext.probe(c.hostName, [ResourceRecord(name: c.hostName, ttl: 120, rdata: .a(IPv4Address(169, 254, 0, 1)))]), from: c.otherPeer)
+                c.wait(.seconds(5))
+                let names = c.probedNames(after: t0).filter { $0 != c.hostName && $0 != c.instanceName() }
+                if !names.isEmpty { return .fail("renamed: \(names.map(\.description))") }
+                return .worst([c.checkProbeSequence(c.hostName, after: t0, firstWithin: nil), c.checkAnnouncements(c.hostName, .a, after: t0)])
+            },
+            ConformanceCase(id: "bct-hot-plug-subsequent-conflict", section: "RFC 6762 §9",
+                            title: "after a link bounce a subsequent conflict still sends the name back to probing",
+                            catalogue: ["B: HOT-PLUGGING: SUBSEQUENT CONFLICT"], requires: [.linkBounce],
+                            publication: ProbingCases.hostOnly) { c in
+                c.startSettled()
+                _ = bounce(c)
+                c.settle()
+                return ProbingCases.subsequentConflict(c, name: c.hostName, record: c.conflictingAddress(), type: .a)
+            },
+        ]
+    }
+
+    /// Takes the link down for 3 s; returns when it comes back.
+    static func bounce(_ c: CaseContext) -> Instant {
+        c.note("link down for 3 s")
+        c.target.bounceLink(downFor: .seconds(3))
+        let up = c.now + .seconds(3)
+        c.wait(until: up)
+        c.note("link up")
+        return up - .nanoseconds(1)
+    }
+}

@@ -1,0 +1,258 @@
+import DNSWire
+import MDNSCore
+
+/// RFC 6762 §8.1–§8.2, §9 and the BCT probing areas.
+enum ProbingCases {
+    static let hostOnly = Publication(services: [])
+
+    static var all: [ConformanceCase] {
+        [
+            ConformanceCase(id: "rfc6762-8.1-probe-timing", section: "RFC 6762 §8.1",
+                            title: "probing: 0–250 ms start, three probes ≥ 237 ms apart, announce ≥ 250 ms after the third",
+                            catalogue: ["A34", "B: INITIAL PROBING", "B: PROBING"]) { c in
+                c.start()
+                let t0 = c.now
+                c.wait(.seconds(4))
+                return .worst([c.checkProbeSequence(c.hostName, after: t0), c.checkProbeSequence(c.instanceName(), after: t0)])
+            },
+            ConformanceCase(id: "rfc6762-8.1-probe-format", section: "RFC 6762 §8.1",
+                            title: "probes are QU ANY questions with the proposed records in Authority, no cache-flush bit",
+                            catalogue: ["A35", "B: CACHE FLUSH BIT NOT SET IN PROPOSED ANSWER OF PROBES", "B: SRV PROBING/ANNOUNCEMENTS"]) { c in
+                c.start()
+                let t0 = c.now
+                c.wait(.seconds(2))
+                var outs: [CaseOutcome] = []
+                for (name, types) in [(c.hostName, [RRType.a, .aaaa]), (c.instanceName(), [.srv, .txt])] {
+                    let ps = c.probes(for: name, after: t0)
+                    guard let p = ps.first, let m = p.message else { outs.append(.fail("no probe for \(name)")); continue }
+                    c.cite(p)
+                    for q in m.questions where q.name == name {
+                        if q.type != .any { outs.append(.fail("probe question type \(q.type), ANY expected")) }
+                        if !q.unicastResponse { outs.append(.warn("first probe question without the QU bit")) }
+                    }
+                    let auth = m.authorities.filter { $0.name == name }
+                    for t in types where !auth.contains(where: { $0.type == t }) {
+                        outs.append(.fail("\(t) for \(name) missing from Authority"))
+                    }
+                    if auth.contains(where: \.cacheFlush) { outs.append(.fail("cache-flush bit set in probe Authority")) }
+                    if m.header.id != 0 { outs.append(.warn("probe ID \(m.header.id), 0 expected (§18.1)")) }
+                }
+                return outs.isEmpty ? .pass("QU ANY probes; A/AAAA and SRV/TXT proposed without cache-flush") : .worst(outs)
+            },
+            ConformanceCase(id: "rfc6762-8.1-conflict-rename-service", section: "RFC 6762 §8.1",
+                            title: "a conflicting response while probing a service makes it defer and pick a new name",
+                            catalogue: ["A36", "B: PROBING: PROBE DENIALS"]) { c in
+                renameOnConflict(c, name: c.instanceName(), record: c.conflictingSRV())
+            },
+            ConformanceCase(id: "rfc6762-8.1-conflict-rename-host", section: "RFC 6762 §8.1",
+                            title: "a conflicting response while probing the host name makes it pick a new host name",
+                            catalogue: ["A36", "B: PROBING: PROBE DENIALS"], publication: hostOnly) { c in
+                renameOnConflict(c, name: c.hostName, record: c.conflictingAddress())
+            },
+            ConformanceCase(id: "rfc6762-8.1-rate-limit", section: "RFC 6762 §8.1",
+                            title: "after 15 conflicts in 10 s each further probe attempt waits ≥ 5 s",
+                            catalogue: ["A37", "B: PROBING: RATE LIMITING"], publication: hostOnly) { c in
+                rateLimit(c)
+            },
+            ConformanceCase(id: "rfc6762-8.2-simultaneous-probe-lose", section: "RFC 6762 §8.2",
+                            title: "a simultaneous probe with later data wins; the loser waits 1 s and probes again",
+                            catalogue: ["A38", "B: PROBING: SIMULTANEOUS PROBE CONFLICT"], publication: hostOnly) { c in
+                // 169.254.255.254 sorts after 169.254.1.1: the tester wins.
+                simultaneous(c, theirs: [ResourceRecord(name: c.hostName, ttl: 120, rdata: .a(IPv4Address(169, 254, 255, 254)))], targetShouldLose: true)
+            },
+            ConformanceCase(id: "rfc6762-8.2-simultaneous-probe-win", section: "RFC 6762 §8.2",
+                            title: "a simultaneous probe with earlier data loses: probing goes on and announces",
+                            catalogue: ["A38", "B: WINNING SIMULTANEOUS PROBES", "B: WINNING SIMULTANEOUS PROBES: ANNOUNCEMENTS"],
+                            publication: hostOnly) { c in
+                simultaneous(c, theirs: [ResourceRecord(name: c.hostName, ttl: 120, rdata: .a(IPv4Address(169, 254, 0, 1)))], targetShouldLose: false)
+            },
+            ConformanceCase(id: "rfc6762-8.2-cache-flush-excluded", section: "RFC 6762 §8.2",
+                            title: "tiebreak compares the class without the cache-flush bit",
+                            catalogue: ["A39"], publication: hostOnly) { c in
+                // Earlier rdata but the cache-flush bit set: counting the bit would make it win.
+                simultaneous(c, theirs: [ResourceRecord(name: c.hostName, cacheFlush: true, ttl: 120, rdata: .a(IPv4Address(169, 254, 0, 1)))],
+                             targetShouldLose: false)
+            },
+            ConformanceCase(id: "rfc6762-8.2-type-before-rdata", section: "RFC 6762 §8.2",
+                            title: "tiebreak compares type before rdata (HINFO type 13 beats A type 1)",
+                            catalogue: ["A39"], publication: hostOnly) { c in
+                simultaneous(c, theirs: [ResourceRecord(name: c.hostName, ttl: 120, rdata: .hinfo(HINFO(cpu: "x", os: "y")))], targetShouldLose: true)
+            },
+            ConformanceCase(id: "rfc6762-8.2.1-longer-set-wins", section: "RFC 6762 §8.2.1",
+                            title: "multi-record probes compare sorted sets pairwise; the longer set wins a tie",
+                            catalogue: ["A40"], publication: hostOnly) { c in
+                let extra = ResourceRecord(name: c.hostName, ttl: 120, rdata: .aaaa(IPv6Address("fe80::2")!))
+                return simultaneous(c, theirs: ownHostRecords(c) + [extra], targetShouldLose: true)
+            },
+            ConformanceCase(id: "rfc6762-8.2-identical-data", section: "RFC 6762 §8.2",
+                            title: "a simultaneous probe with identical data is no conflict",
+                            catalogue: ["A41"], publication: hostOnly) { c in
+                simultaneous(c, theirs: ownHostRecords(c), targetShouldLose: false)
+            },
+            ConformanceCase(id: "rfc6762-8.1-own-data-ignored", section: "RFC 6762 §8.1",
+                            title: "while probing, a response with the host's own proposed data is no conflict",
+                            catalogue: ["A46"], publication: hostOnly) { c in
+                c.start()
+                let t0 = c.now
+                guard c.waitFor(.seconds(1), { CaseContext.isProbe($0, for: c.hostName) }) != nil else { return .fail("no probe") }
+                c.send(CaseContext.response(ownHostRecords(c).map { var r = $0; r.cacheFlush = true; return r }), from: c.otherPeer)
+                c.wait(.seconds(4))
+                let names = c.probedNames(after: t0)
+                if names.contains(where: { $0 != c.hostName }) { return .fail("renamed to \(names.map(\.description))") }
+                return c.checkProbeSequence(c.hostName, after: t0)
+            },
+            ConformanceCase(id: "rfc6762-9-subsequent-conflict-a", section: "RFC 6762 §9",
+                            title: "a conflicting A record after probing sends the host name back to probing, then renaming",
+                            catalogue: ["A44", "B: SUBSEQUENT CONFLICT – A", "B: SUBSEQUENT CONFLICT – ANNOUNCEMENTS"],
+                            publication: hostOnly) { c in
+                c.startSettled()
+                return subsequentConflict(c, name: c.hostName, record: c.conflictingAddress(), type: .a)
+            },
+            ConformanceCase(id: "rfc6762-9-subsequent-conflict-srv", section: "RFC 6762 §9",
+                            title: "a conflicting SRV record after probing sends the service back to probing, then renaming",
+                            catalogue: ["A44", "B: SUBSEQUENT CONFLICT – SRV", "B: SUBSEQUENT CONFLICT – ANNOUNCEMENTS"]) { c in
+                c.startSettled()
+                return subsequentConflict(c, name: c.instanceName(), record: c.conflictingSRV(), type: .srv)
+            },
+            ConformanceCase(id: "rfc6762-9-own-echo-loopback", section: "RFC 6762 §9",
+                            title: "the host's own packets looped back (same source address) are never conflicts",
+                            catalogue: ["A45"]) { c in
+                echo(c, from: { p in p.source })
+            },
+            ConformanceCase(id: "rfc6762-9-own-echo-reflector", section: "RFC 6762 §9",
+                            title: "the host's own packets echoed by a reflector (another source) are never conflicts",
+                            catalogue: ["A45"]) { c in
+                echo(c, from: { _ in SocketAddress(.v4(IPv4Address(169, 254, 250, 1))) })
+            },
+            ConformanceCase(id: "rfc6762-14-own-echo-other-interface", section: "RFC 6762 §14",
+                            title: "two interfaces on one link hear each other: no conflict, no rename",
+                            catalogue: ["A45"], requires: [.secondInterfaceSameLink],
+                            publication: Publication(secondInterface: .sameLink)) { c in
+                c.start()
+                let t0 = c.now
+                c.wait(.seconds(12))
+                let names = c.probedNames(after: t0)
+                let extra = names.filter { $0 != c.hostName && $0 != c.instanceName() }
+                if !extra.isEmpty { return .fail("renamed on its own echo: \(extra.map(\.description))") }
+                let late = c.observed.filter { CaseContext.isProbe($0) && $0.time > t0 + .seconds(3) }
+                if let p = late.first { c.cite(p, "probe after establishment"); return .fail("probing again after establishment") }
+                return .pass("no rename and no re-probe with two interfaces on one link")
+            },
+        ]
+    }
+
+    static func ownHostRecords(_ c: CaseContext) -> [ResourceRecord] {
+        [ResourceRecord(name: c.hostName, ttl: 120, rdata: .a(IPv4Address(169, 254, 1, 1))),
+         ResourceRecord(name: c.hostName, ttl: 120, rdata: .aaaa(IPv6Address("fe80::1")!))]
+    }
+
+    static func renameOnConflict(_ c: CaseContext, name: DNSName, record: ResourceRecord) -> CaseOutcome {
+        c.start()
+        let t0 = c.now
+        guard let first = c.waitFor(.seconds(1), { CaseContext.isProbe($0, for: name) }) else { return .fail("no probe for \(name)") }
+        c.cite(first, "probe")
+        c.send(CaseContext.response([record]), from: c.otherPeer)
+        let tc = c.now
+        c.wait(.seconds(5))
+        let later = c.probedNames(after: tc).filter { $0 != name && $0.parent == name.parent }
+        guard let newName = later.first else { return .fail("no probe for a new name after the conflict") }
+        if let p = c.probes(for: newName, after: tc).first { c.cite(p, "new name") }
+        if let bad = c.announcements(of: name, after: t0).first { c.cite(bad); return .fail("announced the conflicting name \(name)") }
+        if c.probes(for: name, after: tc + .milliseconds(5)).count > 0 { return .warn("kept probing \(name) after the conflict") }
+        let seq = c.checkProbeSequence(newName, after: tc, firstWithin: nil)
+        return .worst([.pass("renamed \(name) → \(newName)"), seq])
+    }
+
+    static func rateLimit(_ c: CaseContext) -> CaseOutcome {
+        c.start()
+        let end = c.now + .seconds(40)
+        var defended: [DNSName] = []
+        var attempts: [(name: DNSName, time: Instant)] = []
+        var conflicts: [Instant] = []
+        while c.now < end {
+            guard let p = c.waitFor(end - c.now, { p in
+                CaseContext.isProbe(p) && p.message!.questions.contains { !defended.contains($0.name) }
+            }) else { break }
+            for q in p.message!.questions where !defended.contains(q.name) {
+                defended.append(q.name)
+                attempts.append((q.name, p.time))
+                c.target.deliver(CaseContext.response([c.conflictingAddress(for: q.name)]).encoded(), from: c.otherPeer, to: .multicast, link: 0)
+                conflicts.append(c.now)
+            }
+        }
+        c.note("\(attempts.count) probe attempts, \(conflicts.count) conflicts in 40 s")
+        var limitedGaps: [Duration] = []
+        for (i, a) in attempts.enumerated() where i > 0 {
+            let recent = conflicts.filter { $0 < a.time && a.time - $0 < .seconds(10) }.count
+            if recent >= 15 { limitedGaps.append(a.time - attempts[i - 1].time) }
+            if i < 3 || recent >= 15 && limitedGaps.count <= 3 { c.note("attempt \(i + 1) \(a.name) at +\(Instant.format((a.time - c.startTime).nanoseconds)), \(recent) conflicts in the last 10 s") }
+        }
+        guard attempts.count >= 16 else { return .fail("only \(attempts.count) probe attempts in 40 s") }
+        guard !limitedGaps.isEmpty else { return .fail("no attempt after 15 conflicts in 10 s") }
+        let short = limitedGaps.filter { $0 < .seconds(5) }
+        if let s = short.first { return .fail("attempt \(c.fmt(s.milliseconds)) ms after the previous one with ≥ 15 recent conflicts") }
+        return .pass("\(attempts.count) attempts; after 15 conflicts every attempt waited ≥ 5 s (min \(c.fmt(limitedGaps.min()!.seconds)) s)")
+    }
+
+    static func simultaneous(_ c: CaseContext, theirs: [ResourceRecord], targetShouldLose: Bool) -> CaseOutcome {
+        c.start()
+        let t0 = c.now
+        guard let first = c.waitFor(.seconds(1), { CaseContext.isProbe($0, for: c.hostName) }) else { return .fail("no probe") }
+        c.cite(first, "probe 1")
+        c.send(CaseContext.probe(c.hostName, theirs), from: c.otherPeer)
+        let tp = c.now
+        c.wait(.seconds(5))
+        let names = c.probedNames(after: t0)
+        if names.contains(where: { $0 != c.hostName }) { return .fail("renamed (\(names.map(\.description))) instead of deferring") }
+        let next = c.probes(for: c.hostName, after: tp + .nanoseconds(1))
+        guard let n = next.first else { return .fail("no probe after the tester's probe") }
+        c.cite(n, "next probe")
+        let gap = n.time - tp
+        if targetShouldLose {
+            if gap < .milliseconds(950) { return .fail("probed again after \(c.fmt(gap.milliseconds)) ms; the loser waits 1 s") }
+            if gap > .milliseconds(1500) { return .warn("probed again after \(c.fmt(gap.milliseconds)) ms (1 s expected)") }
+            let seq = c.checkProbeSequence(c.hostName, after: n.time - .nanoseconds(1), firstWithin: nil)
+            return .worst([.pass("lost, waited \(c.fmt(gap.milliseconds)) ms, probed again"), seq])
+        } else {
+            if gap > .milliseconds(400) { return .fail("paused \(c.fmt(gap.milliseconds)) ms after a probe it should win") }
+            return .worst([c.checkProbeSequence(c.hostName, after: t0), c.checkAnnouncements(c.hostName, .a, after: t0)])
+        }
+    }
+
+    static func subsequentConflict(_ c: CaseContext, name: DNSName, record: ResourceRecord, type: RRType) -> CaseOutcome {
+        let tc = c.now
+        c.send(CaseContext.response([record]), from: c.otherPeer)
+        guard let re = c.waitFor(.seconds(2), { CaseContext.isProbe($0, for: name) }) else {
+            return .fail("no probe for \(name) within 2 s of a conflicting \(type)")
+        }
+        c.cite(re, "re-probe")
+        // Defend the name, as the other host would.
+        c.send(CaseContext.response([record]), from: c.otherPeer)
+        c.wait(.seconds(6))
+        let renamed = c.probedNames(after: tc).filter { $0 != name && $0.parent == name.parent }
+        guard let newName = renamed.first else { return .fail("no new name after the defended re-probe") }
+        return .worst([.pass("re-probed after \(c.fmt(c.ms(tc, re.time))) ms, renamed to \(newName)"),
+                       c.checkAnnouncements(newName, type, after: tc)])
+    }
+
+    static func echo(_ c: CaseContext, from source: @escaping (ObservedPacket) -> SocketAddress) -> CaseOutcome {
+        c.start()
+        let t0 = c.now
+        let end = c.now + .seconds(10)
+        var echoed = 0
+        while c.now < end {
+            let ps = c.wait(.milliseconds(20))
+            for p in ps where p.isMulticast {
+                c.target.deliver(p.bytes, from: source(p), to: .multicast, link: p.link)
+                echoed += 1
+            }
+        }
+        c.note("echoed \(echoed) packets back")
+        let names = c.probedNames(after: t0)
+        let extra = names.filter { $0 != c.hostName && $0 != c.instanceName() }
+        if !extra.isEmpty { return .fail("renamed on its own echo: \(extra.map(\.description))") }
+        let late = c.observed.filter { CaseContext.isProbe($0) && $0.time > t0 + .seconds(3) }
+        if let p = late.first { c.cite(p, "probe after establishment"); return .fail("probing again on its own echo") }
+        return .worst([.pass("\(echoed) echoed packets, no conflict"), c.checkAnnouncements(c.instanceName(), .srv, after: t0)])
+    }
+}

@@ -1,0 +1,222 @@
+import DNSWire
+
+/// Watches an engine's actions and checks the rules every run must keep, whatever its input:
+/// no record announced before probing succeeded (RFC 6762 §8.1), no TTL 0 except a goodbye for a
+/// record that was announced and is no longer live (§10.1), no cap exceeded, multicast responses
+/// with ID 0 / QR / AA / no questions (§18), no cache-flush bit in probes (§8.1), no record twice
+/// in one packet. Used by the property tests and by `EngineFuzz`.
+public struct InvariantMonitor: Sendable {
+    struct NameOn: Hashable, Sendable { var name: DNSName; var interface: InterfaceID }
+    struct RecordOn: Hashable, Sendable { var key: RecordKey; var interface: InterfaceID }
+
+    public private(set) var violations: [String] = []
+    /// Names whose records must be probed before they are sent.
+    public private(set) var probedNames: Set<DNSName>
+    var probes: [NameOn: Int] = [:]
+    var announced: Set<RecordOn> = []
+    /// Messages checked so far.
+    public private(set) var messagesChecked = 0
+
+    public init(probedNames: Set<DNSName> = []) { self.probedNames = probedNames }
+
+    /// Adds a name that must be probed (a host or service instance the caller registered).
+    public mutating func requireProbing(_ name: DNSName) { probedNames.insert(name) }
+
+    mutating func fail(_ s: String) { if violations.count < 100 { violations.append(s) } }
+
+    /// Checks `actions`, just returned by `engine` at `now`.
+    public mutating func observe(_ actions: [Action], engine: MDNSEngine, at now: Instant) {
+        for a in actions {
+            switch a {
+            case .report(.probing(_, let name, let i)):
+                probes[NameOn(name: name, interface: i)] = 0
+            case .report(.renamed(_, let from, let to)):
+                if probedNames.contains(from) { probedNames.insert(to) }
+            case .report:
+                break
+            case .send(let m, let d):
+                check(m, to: d, engine: engine)
+            }
+        }
+        let l = engine.configuration.limits
+        let r = engine.responder
+        if r.pendingResponseCount > l.maxPendingResponses { fail("pending responses \(r.pendingResponseCount) > \(l.maxPendingResponses)") }
+        if r.truncatedQueryCount > l.maxTruncatedQueryBuffers { fail("TC buffers \(r.truncatedQueryCount) > \(l.maxTruncatedQueryBuffers)") }
+        if r.conflictHistoryCount > l.maxConflictHistory { fail("conflict history \(r.conflictHistoryCount) > \(l.maxConflictHistory)") }
+        if r.registrationIDs.count > l.maxRegistrations { fail("registrations \(r.registrationIDs.count) > \(l.maxRegistrations)") }
+    }
+
+    mutating func check(_ m: Message, to d: Destination, engine: MDNSEngine) {
+        messagesChecked += 1
+        let i = d.interface
+        var seen = Set<RecordKey>()
+        for (_, r) in m.records where !seen.insert(RecordKey(r)).inserted {
+            fail("record \(r.name) \(r.type) twice in one packet")
+        }
+        if !m.header.isResponse {
+            // A probe: count it, and its Authority must not carry the cache-flush bit.
+            for q in m.questions { probes[NameOn(name: q.name, interface: i), default: 0] += 1 }
+            if m.authorities.contains(where: \.cacheFlush) { fail("cache-flush bit in a probe's Authority") }
+            return
+        }
+        if d.isMulticast && (m.header.id != 0 || !m.header.authoritativeAnswer || !m.questions.isEmpty) {
+            fail("multicast response with ID \(m.header.id), AA \(m.header.authoritativeAnswer), \(m.questions.count) questions")
+        }
+        let live = Set(engine.responder.liveRecords(on: i).map(RecordKey.init))
+        for r in m.answers + m.additionals {
+            let key = RecordOn(key: RecordKey(r), interface: i)
+            if r.ttl == 0 {
+                if live.contains(key.key) { fail("TTL 0 for live record \(r.name) \(r.type)") }
+                if !announced.contains(key) { fail("goodbye for \(r.name) \(r.type) that was never announced") }
+                continue
+            }
+            if probedNames.contains(r.name) && r.type != .nsec && probes[NameOn(name: r.name, interface: i), default: 0] < RFC6762.probeCount {
+                fail("\(r.name) \(r.type) sent on \(i) after \(probes[NameOn(name: r.name, interface: i), default: 0]) probes")
+            }
+            announced.insert(key)
+        }
+    }
+}
+
+/// Interprets bytes as an event sequence with packets, runs it through an engine and checks
+/// `InvariantMonitor` rules. For fuzzing and property tests.
+public enum EngineFuzz {
+    /// Operations read per input.
+    public static let maxOperations = 2048
+
+    /// Traps with a clear message only when an invariant is broken.
+    public static func run(bytes: [UInt8]) {
+        let v = check(bytes: bytes)
+        precondition(v.isEmpty, "engine invariant broken: \(v[0])")
+    }
+
+    /// Runs the sequence and returns the invariant violations (empty when all rules held).
+    public static func check(bytes: [UInt8], faults: Faults = Faults()) -> [String] {
+        var input = Reader(bytes: bytes)
+        var config = Configuration(seed: input.u64())
+        config.faults = faults
+        config.limits.maxPendingResponses = 8
+        config.limits.maxTruncatedQueryBuffers = 4
+        config.limits.maxRegistrations = 6
+        let if1 = NetworkInterface(id: InterfaceID(1), name: "eth0", addresses: [
+            InterfaceAddress(.v4(IPv4Address(169, 254, 1, 1)), prefixLength: 16), InterfaceAddress(.v6(IPv6Address("fe80::1")!), prefixLength: 64)])
+        let if2 = NetworkInterface(id: InterfaceID(2), name: "eth1", addresses: [InterfaceAddress(.v4(IPv4Address(10, 0, 0, 2)), prefixLength: 24)])
+        var engine = MDNSEngine(configuration: config, interfaces: [if1, if2])
+        var now = Instant(nanoseconds: 1_000_000_000_000 + Int64(input.byte()) << 32)
+        var monitor = InvariantMonitor()
+        var ids: [RegistrationID] = []
+        var services: [RegistrationID: ServiceRegistration] = [:]
+        var if2Up = true
+        let host = HostRegistration(label: "fuzz")
+        monitor.requireProbing(try! DNSName(labels: ["fuzz", "local"]))
+        let (hid, a0) = engine.register(.host(host), at: now)
+        monitor.observe(a0, engine: engine, at: now)
+        if let hid { ids.append(hid) }
+        func addService(_ label: String) {
+            let s = ServiceRegistration(instance: label, type: "_http._tcp", port: 80, txt: TXT([("k", label)]), subtypes: ["_x"])
+            let (id, acts) = engine.register(.service(s), at: now)
+            if let id, let n = engine.responder.name(of: id) { ids.append(id); services[id] = s; monitor.requireProbing(n) }
+            monitor.observe(acts, engine: engine, at: now)
+        }
+        addService("Fuzz Service")
+        let names: [DNSName] = [try! DNSName(labels: ["fuzz", "local"]), try! DNSName(labels: ["Fuzz Service", "_http", "_tcp", "local"]),
+                                try! DNSName(labels: ["_http", "_tcp", "local"]), .serviceTypeEnumeration]
+        let types: [RRType] = [.a, .aaaa, .ptr, .srv, .txt, .any, .nsec, .hinfo]
+        let sources: [SocketAddress] = [
+            SocketAddress(.v4(IPv4Address(169, 254, 7, 7))), SocketAddress(.v4(IPv4Address(169, 254, 7, 8)), port: 40000),
+            SocketAddress(.v4(IPv4Address(169, 254, 1, 1))), SocketAddress(.v4(IPv4Address(10, 9, 9, 9))),
+            SocketAddress(.v4(IPv4Address(10, 0, 0, 2))), SocketAddress(.v6(IPv6Address("fe80::7")!)),
+        ]
+        func step(_ acts: [Action]) { monitor.observe(acts, engine: engine, at: now) }
+        func runUntil(_ t: Instant) {
+            var n = 0
+            while let d = engine.nextDeadline, d <= t, n < 10_000 {
+                now = max(now, d); step(engine.advance(to: now)); n += 1
+            }
+            now = max(now, t)
+            step(engine.advance(to: now))
+        }
+        func record(_ name: DNSName) -> ResourceRecord {
+            let cf = input.byte() & 1 == 1
+            switch input.byte() % 4 {
+            case 0: return ResourceRecord(name: name, cacheFlush: cf, ttl: UInt32(input.byte()) * 40, rdata: .a(IPv4Address(169, 254, input.byte(), input.byte())))
+            case 1: return ResourceRecord(name: name, cacheFlush: cf, ttl: 120, rdata: .srv(SRV(port: UInt16(input.byte()), target: names[0])))
+            case 2: return ResourceRecord(name: name, cacheFlush: cf, ttl: 4500, rdata: .ptr(names[Int(input.byte()) % names.count]))
+            default: return ResourceRecord(name: name, cacheFlush: cf, ttl: 4500, rdata: .txt(TXT(strings: [[input.byte()]])))
+            }
+        }
+        var ops = 0
+        while !input.isAtEnd && ops < maxOperations {
+            ops += 1
+            let iface = input.byte() & 1 == 0 || !if2Up ? InterfaceID(1) : InterfaceID(2)
+            let src = sources[Int(input.byte()) % sources.count]
+            switch input.byte() % 11 {
+            case 0: runUntil(now + .milliseconds(Int64(input.byte()) * 4))
+            case 1: if let d = engine.nextDeadline { runUntil(d) }
+            case 2:
+                let raw = input.bytes(Int(input.byte()))
+                step(engine.receive(bytes: raw, from: src, interface: iface, via: input.byte() & 1 == 0 ? .multicast : .unicast, at: now))
+            case 3:
+                let n = names[Int(input.byte()) % 2]
+                step(engine.receive(Message(header: .response, answers: [record(n)]), from: src, interface: iface, at: now))
+            case 4:
+                let n = names[Int(input.byte()) % 2]
+                let m = Message(header: .query, questions: [Question(name: n, type: .any, unicastResponse: true)], authorities: [record(n), record(n)])
+                step(engine.receive(m, from: src, interface: iface, at: now))
+            case 5:
+                var h = Header.query
+                h.truncated = input.byte() & 3 == 0
+                let q = Question(name: names[Int(input.byte()) % names.count], type: types[Int(input.byte()) % types.count],
+                                 unicastResponse: input.byte() & 1 == 1)
+                let known = input.byte() & 1 == 1 ? [record(q.name)] : []
+                step(engine.receive(Message(header: h, questions: input.byte() & 7 == 0 ? [] : [q], answers: known), from: src, interface: iface,
+                                    via: input.byte() & 3 == 0 ? .unicast : .multicast, at: now))
+            case 6: addService("S\(input.byte())")
+            case 7:
+                if !ids.isEmpty {
+                    let id = ids.remove(at: Int(input.byte()) % ids.count)
+                    services[id] = nil
+                    step(engine.withdraw(id, at: now))
+                }
+            case 8:
+                let keys = services.keys.sorted()
+                if !keys.isEmpty {
+                    let id = keys[Int(input.byte()) % keys.count]
+                    var s = services[id]!
+                    if input.byte() & 1 == 0 { s.txt = TXT([("v", "\(input.byte())")]) } else {
+                        s.instance = "R\(input.byte())"
+                        if let t = s.typeName, let n = try? t.prepending(s.instance) { monitor.requireProbing(n) }
+                    }
+                    services[id] = s
+                    step(engine.update(id, to: .service(s), at: now))
+                }
+            case 9:
+                if if2Up { step(engine.removeInterface(InterfaceID(2), at: now)) } else { step(engine.addInterface(if2, at: now)) }
+                if2Up.toggle()
+            default:
+                // The engine's own last packets echoed back (loopback / reflector).
+                step(engine.receive(Message(header: .response, answers: engine.responder.liveRecords(on: InterfaceID(1))),
+                                    from: input.byte() & 1 == 0 ? sources[2] : sources[0], interface: iface, at: now))
+            }
+        }
+        runUntil(now + .seconds(10))
+        return monitor.violations
+    }
+
+    struct Reader {
+        var bytes: [UInt8]
+        var i = 0
+        var isAtEnd: Bool { i >= bytes.count }
+        mutating func byte() -> UInt8 {
+            guard i < bytes.count else { return 0 }
+            defer { i += 1 }
+            return bytes[i]
+        }
+        mutating func u64() -> UInt64 { (0..<8).reduce(0) { v, _ in v << 8 | UInt64(byte()) } }
+        mutating func bytes(_ n: Int) -> [UInt8] {
+            let end = min(bytes.count, i + n)
+            defer { i = end }
+            return Array(bytes[i..<end])
+        }
+    }
+}

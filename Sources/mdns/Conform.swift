@@ -1,0 +1,111 @@
+import ArgumentParser
+import MDNSConformance
+import MDNSCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct Conform: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the mDNS responder conformance suite (RFC 6762/6763, Bonjour Conformance Test areas).",
+        discussion: """
+        By default every case runs against the built-in engine on a simulated link in virtual time. \
+        Each case has a stable id, its RFC section and a verdict (pass, warn, fail, n/a) with the packets \
+        and times that decided it. Exit status is 1 when any case fails.
+        """
+    )
+
+    @Option(name: .customLong("case"), help: "Run only cases whose id, section, title or catalogue entry contains PATTERN (or id prefix with a trailing *).")
+    var pattern: String?
+
+    @Option(help: "Seed for the targets and the link (each case derives its own).")
+    var seed: UInt64 = 1
+
+    @Flag(help: "List the cases and exit.")
+    var list = false
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @Option(help: "Also write a JUnit XML report to this file.")
+    var junit: String?
+
+    @Flag(name: .shortAndLong, help: "Print evidence for passing cases too.")
+    var verbose = false
+
+    @Option(help: "Break a rule on purpose to see the suite catch it: skip-probing, shared-immediately, no-cache-flush, own-echo-conflict.")
+    var fault: [String] = []
+
+    @Option(help: "Judge a recording instead (repeatable): the cases that can be judged from traffic alone, with a verdict per device (source address) and the frames as evidence.")
+    var capture: [String] = []
+
+    func run() throws {
+        if !capture.isEmpty {
+            var failed = false
+            for f in capture {
+                let r = CaptureConformance.run(path: f)
+                print(CaptureConformance.text(r, verbose: verbose), terminator: "")
+                if r.fileError != nil || r.devices.contains(where: { $0.worst == .fail }) { failed = true }
+            }
+            if failed { throw ExitCode(1) }
+            return
+        }
+        let cases = ConformanceRunner.select(ConformanceCatalogue.all, pattern: pattern)
+        if list {
+            for c in cases { print("\(c.id.padded(44)) \(c.section.padded(16)) \(c.catalogue.joined(separator: ", "))") }
+            printSections(cases.map { ($0.section, $0.id) })
+            return
+        }
+        guard !cases.isEmpty else { throw ValidationError("no case matches \(pattern ?? "")") }
+        var faults = Faults()
+        for f in fault {
+            switch f {
+            case "skip-probing": faults.skipProbing = true
+            case "shared-immediately": faults.answerSharedImmediately = true
+            case "no-cache-flush": faults.omitCacheFlush = true
+            case "own-echo-conflict": faults.conflictOnOwnEcho = true
+            default: throw ValidationError("unknown fault \(f)")
+            }
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let target = EngineTarget(seed: 0, faults: faults).name
+        let results = ConformanceRunner.run(cases, seed: seed, makeTarget: { EngineTarget(seed: $0, faults: faults) }) { r in
+            if !json { stderr("\(r.verdict.rawValue.uppercased()) \(r.id)\n") }
+        }
+        let wall = (clock.now - started).seconds
+        if json {
+            print(ConformanceReport.json(results, target: target, seed: seed, wallSeconds: wall))
+        } else {
+            print(ConformanceReport.text(results, target: target, seed: seed, verbose: verbose), terminator: "")
+            let virtual = results.reduce(Duration.zero) { $0 + $1.targetTime }
+            print("Run time: \(format(wall)) s (\(format(virtual.seconds)) s of virtual time)")
+        }
+        if let junit {
+            let xml = ConformanceReport.junit(results, target: target, wallSeconds: wall)
+            guard let f = fopen(junit, "w") else { throw ValidationError("cannot write \(junit)") }
+            _ = xml.withCString { fputs($0, f) }
+            fclose(f)
+        }
+        if results.contains(where: { $0.verdict == .fail }) { throw ExitCode(1) }
+    }
+
+    func printSections(_ cases: [(section: String, id: String)]) {
+        print("\nCases by section:")
+        print(ConformanceReport.sectionSummary(cases), terminator: "")
+        print("\(cases.count) cases")
+    }
+
+    func stderr(_ s: String) { _ = s.withCString { write(2, $0, strlen($0)) } }
+
+    func format(_ d: Double) -> String {
+        let v = Int((d * 100).rounded())
+        return "\(v / 100).\(v % 100 < 10 ? "0" : "")\(v % 100)"
+    }
+}
+
+extension String {
+    fileprivate func padded(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}

@@ -1,0 +1,64 @@
+import MDNSConformance
+import MDNSCore
+import Testing
+
+@Suite("Conformance catalogue and reports")
+struct CatalogueTests {
+    @Test("case ids are unique and every case names its section and catalogue entries")
+    func ids() {
+        let all = ResponderCatalogue.all
+        #expect(Set(all.map(\.id)).count == all.count)
+        #expect(all.allSatisfy { ($0.section.hasPrefix("RFC ")) && !$0.catalogue.isEmpty && !$0.title.isEmpty })
+        #expect(all.count >= 70)
+    }
+
+    @Test("every BCT responder area of CONFORMANCE.md part B has a case")
+    func bctAreas() {
+        let entries = ResponderCatalogue.all.flatMap(\.catalogue).joined(separator: "\n")
+        for area in ["PROBING", "SIMULTANEOUS PROBE CONFLICT", "WINNING SIMULTANEOUS PROBES", "RATE LIMITING", "SUBSEQUENT CONFLICT",
+                     "SIMPLE REPLY RESPONSE TIME", "SHARED REPLY TIMING", "UNIFORM RANDOM REPLY TIME DISTRIBUTION", "DUPLICATE SUPPRESSION",
+                     "DISTRIBUTED DUPLICATE SUPPRESSION", "MULTIPLE QUESTIONS", "REPLY AGGREGATION", "MANUAL NAME CHANGE", "HOT-PLUGGING",
+                     "NO DUPLICATE RECORDS IN PACKETS", "REQUIRED ADDITIONAL RECORDS", "LEGAL CHARACTERS IN ADDRESS RECORD NAMES",
+                     "CACHE FLUSH BIT SET IN NON-SHARED RESPONSES", "CACHE FLUSH BIT NOT SET IN PROPOSED ANSWER OF PROBES",
+                     "CACHE FLUSH BIT NOT SET IN UNICAST RESPONSE", "UNICAST INTEROPERABILITY", "CHATTINESS", "IP TTL"] {
+            #expect(entries.contains(area), "no case for \(area)")
+        }
+    }
+
+    @Test("selection by id prefix, section and catalogue entry")
+    func select() {
+        let all = ResponderCatalogue.all
+        #expect(ConformanceRunner.select(all, pattern: "rfc6762-8.2*").count == 6)
+        #expect(ConformanceRunner.select(all, pattern: "A34").map(\.id) == ["rfc6762-8.1-probe-timing"])
+        #expect(ConformanceRunner.select(all, pattern: nil).count == all.count)
+    }
+
+    @Test("a target without a capability gets not-applicable, not a failure")
+    func notApplicable() {
+        let r = Support.run("rfc6762-11-ip-ttl")
+        #expect(r.verdict == .notApplicable)
+        #expect(r.summary == "target lacks ipHeaders")
+    }
+
+    @Test("results are the same for the same seed")
+    func deterministic() {
+        let a = Support.run("rfc6762-6-shared-reply-time", seed: 9), b = Support.run("rfc6762-6-shared-reply-time", seed: 9)
+        #expect(a.summary == b.summary && a.evidence == b.evidence)
+    }
+
+    @Test("reports: counts by section, JSON and JUnit")
+    func reports() {
+        let rs = [Support.run("rfc6762-8.1-probe-timing"), Support.run("rfc6762-11-ip-ttl"),
+                  Support.run("rfc6762-8.1-probe-format", faults: { var f = Faults(); f.skipProbing = true; return f }())]
+        let counts = ConformanceReport.countsBySection(rs.map { ($0.section, $0.id) })
+        #expect(counts.map(\.section) == ["RFC 6762 §8.1", "RFC 6762 §11"])
+        #expect(counts.map(\.count) == [2, 1])
+        let json = ConformanceReport.json(rs, target: "t", seed: 1, wallSeconds: 0.25)
+        #expect(json.hasPrefix("{\"target\":\"t\",\"seed\":1,\"runSeconds\":0.250,\"totals\":{\"cases\":3,\"pass\":1,\"warn\":0,\"fail\":1,\"notApplicable\":1}"))
+        let xml = ConformanceReport.junit(rs, target: "t", wallSeconds: 1)
+        #expect(xml.contains("<testsuites name=\"mdns conform\" tests=\"3\" failures=\"1\""))
+        #expect(xml.contains("<skipped message=\"target lacks ipHeaders\"/>"))
+        let text = ConformanceReport.text(rs, target: "t", seed: 1, verbose: false)
+        #expect(text.contains("3 cases: 1 pass, 0 warn, 1 fail, 1 n/a"))
+    }
+}
