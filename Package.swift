@@ -31,10 +31,11 @@ let package = Package(
 
         // layer 2: seeded generators and structure-aware mutators; fuzz targets as plain functions
         .target(name: "MDNSGenerators", dependencies: ["DNSWire"]),
-        .target(name: "FuzzTargets", dependencies: ["DNSWire"]),
+        .target(name: "FuzzTargets", dependencies: ["DNSWire", "MDNSCore"]),
         // libFuzzer executables (Scripts/fuzz); a plain build of each replays files instead
         .executableTarget(name: "FuzzDecode", dependencies: ["FuzzTargets"]),
         .executableTarget(name: "FuzzRoundTrip", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzEngine", dependencies: ["FuzzTargets"]),
         // the spoofed-source flood of CONFORMANCE A54, one million messages in release (Scripts/test)
         .executableTarget(name: "FloodCheck", dependencies: ["MDNSConformance"]),
 

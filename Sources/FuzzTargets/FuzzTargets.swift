@@ -1,4 +1,5 @@
 import DNSWire
+import MDNSCore
 
 /// One ordinary function per fuzz target. libFuzzer executables (Sources/Fuzz*) call them with
 /// each input; `swift test` (FuzzRegressionTests) replays the corpus and the crash regressions
@@ -10,12 +11,17 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case decode
     /// decode → encode → decode must give the same message, and encoding must be a fixpoint.
     case roundtrip
+    /// The bytes are an engine event sequence with packets in virtual time (`EngineFuzz`): the
+    /// responder never announces before probing succeeds, never sends TTL 0 but in a goodbye,
+    /// never exceeds a cap, never traps.
+    case engine
 
     /// The libFuzzer executable that runs this target.
     public var executableName: String {
         switch self {
         case .decode: return "FuzzDecode"
         case .roundtrip: return "FuzzRoundTrip"
+        case .engine: return "FuzzEngine"
         }
     }
 
@@ -23,6 +29,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         switch self {
         case .decode: return FuzzTargets.decode(bytes)
         case .roundtrip: return FuzzTargets.roundTrip(bytes)
+        case .engine: return FuzzTargets.engine(bytes)
         }
     }
 
@@ -55,6 +62,11 @@ public enum FuzzTargets {
         case (.success(let m), .success(let n), .success):
             let entries = m.questions.count + m.answers.count + m.authorities.count + m.additionals.count
             if entries != n { return FuzzFailure(t, "lenient decode has \(entries) entries, validate counted \(n)") }
+            // The lazy view's framing pass must locate every entry the strict parser accepted.
+            let skimmed = Result { () throws(DNSWireError) in try FullParse.skim(bytes) }
+            if case .success(let k) = skimmed, k == n {} else {
+                return FuzzFailure(t, "lazy framing pass disagrees with the strict parser: \(skimmed)")
+            }
             let h = m.header
             if Int(h.questionCount) != m.questions.count || Int(h.answerCount) != m.answers.count
                 || Int(h.authorityCount) != m.authorities.count || Int(h.additionalCount) != m.additionals.count {
@@ -77,6 +89,12 @@ public enum FuzzTargets {
             if a != b { return FuzzFailure(t, "strict and lenient decodes fail differently: \(a) / \(b)") }
         }
         return nil
+    }
+
+    /// Runs the bytes as an engine event sequence and reports the first broken invariant.
+    public static func engine(_ bytes: UnsafeRawBufferPointer) -> FuzzFailure? {
+        let violations = EngineFuzz.check(bytes: Array(bytes))
+        return violations.first.map { FuzzFailure("engine", $0) }
     }
 
     /// For every input that decodes: encoding with and without compression decodes back to the

@@ -22,8 +22,8 @@ public struct CaptureSummary: Sendable {
     }
 
     public struct Instance: Sendable {
-        public var srv: SRV?
-        public var txt: TXT?
+        public var srv: SRV? = nil
+        public var txt: TXT? = nil
         public var firstFrame: Int
     }
 
@@ -92,13 +92,14 @@ public struct CaptureSummary: Sendable {
         if msg.header.isResponse { responses += 1 } else { queries += 1 }
         if !msg.header.isResponse {
             for q in msg.questions where q.type == .ptr && Self.isServiceType(q.name) {
-                if queriedTypes.contains(q.name) || room(queriedTypes.count) { queriedTypes.insert(q.name) }
+                if room(queriedTypes.count) { queriedTypes.insert(q.name) } else if !queriedTypes.contains(q.name) { untracked += 1 }
             }
             if m.kind == .probe {
                 // RFC 6762 §8.1: each name probed (questions of type ANY with proposed records).
                 for q in msg.questions {
-                    if var p = probes[q.name] {
-                        p.count += 1; p.sources.insert(d.source); probes[q.name] = p
+                    if let i = probes.index(forKey: q.name) {
+                        probes.values[i].count += 1
+                        probes.values[i].sources.insert(d.source)
                     } else if room(probes.count) {
                         probes[q.name] = Probe(count: 1, firstFrame: d.frame, sources: [d.source])
                     } else { untracked += 1 }
@@ -114,7 +115,8 @@ public struct CaptureSummary: Sendable {
         if r.ttl == 0 {
             // RFC 6762 §10.1: TTL 0 announces that the record is going away.
             let key = Goodbye(name: r.name, rdata: r.rdata)
-            if goodbyes[key] != nil || room(goodbyes.count) { goodbyes[key, default: FrameList()].add(d.frame) } else { untracked += 1 }
+            if let i = goodbyes.index(forKey: key) { goodbyes.values[i].add(d.frame) }
+            else if room(goodbyes.count) { var l = FrameList(); l.add(d.frame); goodbyes[key] = l } else { untracked += 1 }
             return
         }
         switch r.rdata {
@@ -124,24 +126,24 @@ public struct CaptureSummary: Sendable {
                 if serviceTypes[target] == nil && room(serviceTypes.count) { serviceTypes[target] = [] }
             } else if Self.isServiceType(r.name) {
                 let type = Self.baseType(r.name)
-                if serviceTypes[type] != nil || room(serviceTypes.count) { serviceTypes[type, default: []].insert(target) }
-                if instances[target] == nil && room(instances.count) { instances[target] = Instance(firstFrame: d.frame) }
+                if let i = serviceTypes.index(forKey: type) { serviceTypes.values[i].insert(target) }
+                else if room(serviceTypes.count) { serviceTypes[type] = [target] }
+                if instances.index(forKey: target) == nil && room(instances.count) { instances[target] = Instance(firstFrame: d.frame) }
             }
         case .srv(let s):
-            if instances[r.name] != nil || room(instances.count) {
-                instances[r.name, default: Instance(firstFrame: d.frame)].srv = s
-            }
+            if let i = instances.index(forKey: r.name) { instances.values[i].srv = s }
+            else if room(instances.count) { instances[r.name] = Instance(srv: s, firstFrame: d.frame) }
         case .txt(let t):
-            if Self.isServiceType(r.name.parent), instances[r.name] != nil || room(instances.count) {
-                instances[r.name, default: Instance(firstFrame: d.frame)].txt = t
-            }
+            if let i = instances.index(forKey: r.name) { instances.values[i].txt = t }
+            else if room(instances.count), Self.isServiceType(r.name.parent) { instances[r.name] = Instance(txt: t, firstFrame: d.frame) }
         default: break
         }
         if r.cacheFlush { claim(r, d) }
     }
 
     mutating func addHost(_ name: DNSName, _ address: RData) {
-        if hosts[name] != nil || room(hosts.count) { hosts[name, default: []].insert(address) } else { untracked += 1 }
+        if let i = hosts.index(forKey: name) { hosts.values[i].insert(address) }
+        else if room(hosts.count) { hosts[name] = [address] } else { untracked += 1 }
     }
 
     /// RFC 6762 §9: a unique record (cache-flush) claimed with different rdata by different sources

@@ -93,8 +93,6 @@ public final class Injector {
             pcap_close(h)
             throw PCAPError(.liveFailed, "\(interface): \(msg)")
         }
-        // Only our own injected frames should not come back to us.
-        _ = pcap_setdirection(h, PCAP_D_IN)
         handle = h
         linkType = LinkType(pcap_datalink(h))
     }
