@@ -30,12 +30,13 @@ let package = Package(
         .target(name: "MDNSReplay", dependencies: ["PCAP", "DNSWire", "MDNSCore"]),
 
         // layer 2: seeded generators and structure-aware mutators; fuzz targets as plain functions
-        .target(name: "MDNSGenerators", dependencies: ["DNSWire"]),
-        .target(name: "FuzzTargets", dependencies: ["DNSWire", "MDNSCore"]),
+        .target(name: "MDNSGenerators", dependencies: ["DNSWire", "MDNSCore"]),
+        .target(name: "FuzzTargets", dependencies: ["DNSWire", "MDNSCore", "PCAP"]),
         // libFuzzer executables (Scripts/fuzz); a plain build of each replays files instead
         .executableTarget(name: "FuzzDecode", dependencies: ["FuzzTargets"]),
         .executableTarget(name: "FuzzRoundTrip", dependencies: ["FuzzTargets"]),
         .executableTarget(name: "FuzzEngine", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzPcap", dependencies: ["FuzzTargets"]),
         // the spoofed-source flood of CONFORMANCE A54, one million messages in release (Scripts/test)
         .executableTarget(name: "FloodCheck", dependencies: ["MDNSConformance"]),
 
@@ -59,7 +60,7 @@ let package = Package(
         .testTarget(
             name: "MDNSGeneratorsTests",
             dependencies: [
-                "MDNSGenerators", "DNSWire", "FuzzTargets",
+                "MDNSGenerators", "DNSWire", "FuzzTargets", "MDNSCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

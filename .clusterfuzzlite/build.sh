@@ -6,7 +6,7 @@ cd "$SRC/swift-mdns"
 
 SWIFTFLAGS="${SWIFTFLAGS:--Xswiftc -sanitize=fuzzer,${SANITIZER:-address} -Xswiftc -parse-as-library -Xswiftc -static-stdlib --static-swift-stdlib}"
 SCRATCH="${MDNS_FUZZ_SCRATCH:-.build}"
-TARGETS="decode:FuzzDecode roundtrip:FuzzRoundTrip engine:FuzzEngine"
+TARGETS="decode:FuzzDecode roundtrip:FuzzRoundTrip engine:FuzzEngine pcap:FuzzPcap"
 
 for pair in $TARGETS; do
   target="${pair%%:*}"; exe="${pair##*:}"

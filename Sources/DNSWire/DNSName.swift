@@ -96,7 +96,13 @@ public struct DNSName: Hashable, Sendable, Comparable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        for b in wire { hasher.combine(ASCII.lower(b)) }
+        // Fold into a stack buffer (names are at most 255 bytes) and hash it in one call: one
+        // combine per byte made hashing a visible part of replay and cache profiles.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DNSLimits.maxNameLength) { buf in
+            let n = min(wire.count, buf.count)
+            for i in 0..<n { buf[i] = ASCII.lower(wire[i]) }
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buf)[0..<n]))
+        }
     }
 
     /// Canonical DNS ordering (RFC 4034 §6.1) with ASCII folding: label by label from the right.

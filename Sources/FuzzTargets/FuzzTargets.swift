@@ -1,5 +1,11 @@
 import DNSWire
 import MDNSCore
+import PCAP
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One ordinary function per fuzz target. libFuzzer executables (Sources/Fuzz*) call them with
 /// each input; `swift test` (FuzzRegressionTests) replays the corpus and the crash regressions
@@ -15,6 +21,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// responder never announces before probing succeeds, never sends TTL 0 but in a goodbye,
     /// never exceeds a cap, never traps.
     case engine
+    /// The bytes are a capture file (pcap or pcapng): read through PCAP to datagrams, each mDNS
+    /// payload decoded. Every frame ends as a datagram or a typed skip, the file as the end or a
+    /// typed error; nothing traps.
+    case pcap
 
     /// The libFuzzer executable that runs this target.
     public var executableName: String {
@@ -22,6 +32,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .decode: return "FuzzDecode"
         case .roundtrip: return "FuzzRoundTrip"
         case .engine: return "FuzzEngine"
+        case .pcap: return "FuzzPcap"
         }
     }
 
@@ -30,6 +41,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .decode: return FuzzTargets.decode(bytes)
         case .roundtrip: return FuzzTargets.roundTrip(bytes)
         case .engine: return FuzzTargets.engine(bytes)
+        case .pcap: return FuzzTargets.pcap(bytes)
         }
     }
 
@@ -95,6 +107,34 @@ public enum FuzzTargets {
     public static func engine(_ bytes: UnsafeRawBufferPointer) -> FuzzFailure? {
         let violations = EngineFuzz.check(bytes: Array(bytes))
         return violations.first.map { FuzzFailure("engine", $0) }
+    }
+
+    /// libpcap reads files, so the input goes through one file per process (in /dev/shm when it
+    /// exists, so no disk is touched).
+    public static func pcap(_ bytes: UnsafeRawBufferPointer) -> FuzzFailure? {
+        let dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+        let path = "\(dir)/mdns-fuzz-pcap-\(getpid())"
+        guard let f = fopen(path, "wb") else { return FuzzFailure("pcap", "cannot write \(path)") }
+        if bytes.count > 0 { fwrite(bytes.baseAddress, 1, bytes.count, f) }
+        fclose(f)
+        defer { unlink(path) }
+        let reader: DatagramReader
+        do throws(PCAPError) { reader = try DatagramReader(path: path) } catch { return nil }
+        var events = 0
+        while true {
+            let event: DatagramReader.Event?
+            do throws(PCAPError) { event = try reader.next() } catch { break }
+            guard let event else { break }
+            events += 1
+            // Every event comes from a frame: no more events than frames plus fragment reports.
+            if events > 4 * (reader.framesRead + 1) + 64 {
+                return FuzzFailure("pcap", "\(events) events from \(reader.framesRead) frames")
+            }
+            if case .datagram(let d) = event {
+                _ = try? Message(decoding: d.payload, options: .init(allowTrailingBytes: true))
+            }
+        }
+        return nil
     }
 
     /// For every input that decodes: encoding with and without compression decodes back to the
