@@ -98,7 +98,7 @@ public struct EngineEventSequence: Hashable, Sendable {
         start = Instant(nanoseconds: Int64(rng.next() >> 2))
         interfaces = Self.generateInterfaces(&rng)
         var g = EventGenerator(interfaces: interfaces)
-        events = g.generate(length, &rng)
+        events = g.generate(max(0, length), &rng)
     }
 
     static func generateInterfaces(_ rng: inout SeededRandom) -> [NetworkInterface] {
@@ -182,7 +182,7 @@ struct EventGenerator {
         if rng.chance(0.9) { out.append(registerHost(&rng)) }
         if rng.chance(0.8) { out.append(registerService(&rng)) }
         while out.count < n {
-            if rng.chance(0.03) { out += burst(&rng) } else { out.append(event(&rng)) }
+            if rng.chance(0.04) { out += burst(&rng) } else { out.append(event(&rng)) }
         }
         return Array(out.prefix(n))
     }
@@ -192,7 +192,7 @@ struct EventGenerator {
     mutating func burst(_ rng: inout SeededRandom) -> [EngineEvent] {
         let i = rng.pick(interfaces).id
         let tc = rng.chance(0.5)
-        return (0..<rng.int(4...16)).map { _ in
+        return (0..<rng.int(4...20)).map { _ in
             var m = Message(header: .query)
             var src = source(i, &rng)
             if tc {
@@ -206,10 +206,15 @@ struct EventGenerator {
                     m.header.id = UInt16(rng.int(1...65535))
                     src = source(i, port: UInt16(rng.int(1024...65535)), &rng)
                 }
-                m.questions = [Question(name: rng.chance(0.5) ? hostName(&rng) : instanceName(&rng), type: .any, unicastResponse: !legacy)]
+                // Shared (PTR) answers wait 20–120 ms (§6), one pending response per destination.
+                switch rng.int(0...7) {
+                case 0: m.questions = [Question(name: hostName(&rng), type: .any, unicastResponse: !legacy)]
+                case 1: m.questions = [Question(name: instanceName(&rng), type: .any, unicastResponse: !legacy)]
+                default: m.questions = [Question(name: serviceType(&rng), type: .ptr, unicastResponse: !legacy)]
+                }
             }
             return .receive(ReceivedPacket(label: tc ? "flood-tc" : "flood-qu", bytes: m.encoded(compression: .suffixes),
-                                           source: src, interface: i, via: rng.chance(0.3) ? .unicast : .multicast))
+                                           source: src, interface: i, via: rng.chance(tc ? 0.2 : 0.8) ? .unicast : .multicast))
         }
     }
 
@@ -340,7 +345,7 @@ struct EventGenerator {
         var m = Message()
         let label: String
         switch rng.int(0...99) {
-        case 0..<12:
+        case 0..<6:
             // A probe from another host for one of our names: other data (a tiebreak we may lose
             // or win, §8.2) or the very data we hold (a tie).
             m.header = .query
@@ -363,7 +368,7 @@ struct EventGenerator {
                 if rng.chance(0.5) { m.authorities.append(ResourceRecord(name: n, ttl: 4500, rdata: .txt(RecordGen.txt(&rng)))) }
             }
             label = tie ? "probe-tie" : "probe-conflict"
-        case 12..<20:
+        case 6..<11:
             // Another host answers with our name and its data: a conflict (§9).
             m.header = .response
             if rng.chance(0.6) {
@@ -372,7 +377,7 @@ struct EventGenerator {
                 m.answers = [otherSRV(instanceName(&rng), cacheFlush: true, &rng)]
             }
             label = "announce-conflict"
-        case 20..<32:
+        case 11..<32:
             // Questions for our names, QM or QU, sometimes with known answers.
             m.header = .query
             let qu = rng.chance(0.35)

@@ -10,7 +10,7 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate realistic or hostile mDNS messages, reproducibly from a seed.",
         discussion: """
-        Kinds: \(GenerationKind.names.joined(separator: ", ")).
+        Kinds: \(GenerationKind.names.joined(separator: ", ")), events (an engine event sequence of --count events, as text).
         Hostile messages carry the outcome a decoder must produce (shown in hex output).
         The same --seed, --count and --kind always give the same bytes.
         """
@@ -38,6 +38,13 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         guard let seedValue = Generate.parseSeed(seed) else { throw ValidationError("--seed must be a 64-bit number") }
+        if kind == "events" {
+            guard count >= 0 else { throw ValidationError("--count must be ≥ 0") }
+            // An engine event sequence (MDNSGenerators.EngineEventSequence), one event per line.
+            let lines = EngineEventSequence(seed: seedValue, length: count).lines.joined(separator: "\n") + "\n"
+            if let output { try write(Array(lines.utf8), to: output) } else { print(lines, terminator: "") }
+            return
+        }
         guard let k = GenerationKind(kind) else { throw ValidationError("unknown --kind \(kind); one of: \(GenerationKind.names.joined(separator: ", "))") }
         guard count >= 0 else { throw ValidationError("--count must be ≥ 0") }
         let items = Generation.items(seed: seedValue, count: count, kind: k, compression: noCompression ? .none : .suffixes)
