@@ -67,7 +67,7 @@ public enum MessageJSON {
             o.append(("trailingBytes", .int(m.trailingBytes)))
             o.append(("message", message(msg)))
         } else if let e = m.error {
-            o.append(("error", .object([("code", .string(e.code.rawValue)), ("offset", .int(e.offset)), ("reason", .string(e.reason))])))
+            o.append(("error", e.jsonValue))
         }
         return .object(o)
     }
@@ -78,35 +78,7 @@ public enum MessageJSON {
                                       ("reason", .string(e.reason))]))])
     }
 
-    public static func message(_ m: Message) -> JSONValue {
-        let h = m.header
-        return .object([
-            ("id", .int(Int(h.id))),
-            ("flags", .object([
-                ("qr", .bool(h.isResponse)), ("opcode", .int(Int(h.opcode))), ("aa", .bool(h.authoritativeAnswer)),
-                ("tc", .bool(h.truncated)), ("rd", .bool(h.recursionDesired)), ("ra", .bool(h.recursionAvailable)),
-                ("rcode", .int(Int(h.rcode))),
-            ])),
-            ("questions", .array(m.questions.map { q in
-                .object([("name", .string(q.name.description)), ("type", .string(q.type.description)),
-                         ("class", .string(q.qclass.description)), ("qu", .bool(q.unicastResponse))])
-            })),
-            ("answers", .array(m.answers.map(record))),
-            ("authorities", .array(m.authorities.map(record))),
-            ("additionals", .array(m.additionals.map(record))),
-        ])
-    }
+    public static func message(_ m: Message) -> JSONValue { m.jsonValue }
 
-    public static func record(_ r: ResourceRecord) -> JSONValue {
-        var o: [(String, JSONValue)] = [
-            ("name", .string(r.name.description)), ("type", .string(r.type.description)),
-            ("class", .string(r.type == .opt ? "CLASS\(r.rrclass.rawValue)" : r.rrclass.description)),
-            ("cacheFlush", .bool(r.cacheFlush)), ("ttl", .int(Int(r.ttl))), ("rdata", .string(r.rdata.description)),
-        ]
-        if case .srv(let s) = r.rdata {
-            o.append(("srv", .object([("priority", .int(Int(s.priority))), ("weight", .int(Int(s.weight))),
-                                      ("port", .int(Int(s.port))), ("target", .string(s.target.description))])))
-        }
-        return .object(o)
-    }
+    public static func record(_ r: ResourceRecord) -> JSONValue { r.jsonValue }
 }

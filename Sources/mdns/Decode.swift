@@ -32,11 +32,11 @@ struct Decode: ParsableCommand {
         let bytes = try input()
         do {
             let m = try Message(decoding: bytes, options: .init(allowTrailingBytes: allowTrailing))
-            if json { print(JSON(m).text) } else { print(m.description, terminator: "") }
+            if json { print(m.jsonValue.text) } else { print(m.description, terminator: "") }
         } catch {
             let e = error
             if json {
-                print(JSON(e).text)
+                print(JSONValue.object([("error", e.jsonValue)]).text)
             } else {
                 FileIO.stderr("error: \(e.code.rawValue) at byte \(e.offset): \(e.reason)\n")
                 FileIO.stderr(Hex.dump(bytes, mark: e.offset))
