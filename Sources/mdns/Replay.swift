@@ -44,6 +44,9 @@ struct Replay: ParsableCommand {
 
     func validate() throws {
         if transcript && json { throw ValidationError("--transcript and --json exclude each other") }
+        if engine && (transcript || json || inject != nil) {
+            throw ValidationError("--engine prints the browser's view; it does not combine with --transcript, --json or --inject")
+        }
         if ReplayInjection.Speed(speed) == nil { throw ValidationError("--speed takes 1, a factor N > 0, or max") }
         if files.isEmpty && writeSynthetic == nil { throw ValidationError("give at least one capture file") }
     }
