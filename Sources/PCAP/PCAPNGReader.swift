@@ -91,26 +91,19 @@ public final class PCAPNGReader {
                     throw PCAPError(.badFile, offset: start, "more than \(Self.maxInterfaces) interfaces")
                 }
                 interfaces.append(Interface(linkType: LinkType(Int32(u16(8))), unitsPerSecond: tsresol(from: 16, to: len - 4)))
-            case 6:   // Enhanced Packet Block
-                guard len >= 32 else { throw PCAPError(.badFile, offset: start, "EPB of \(len) bytes") }
-                let ifid = Int(u32(8))
-                guard ifid < interfaces.count else { throw PCAPError(.badFile, offset: start + 8, "EPB for unknown interface \(ifid)") }
+            case 6, 2:   // Enhanced Packet Block; the obsolete Packet Block differs only in a 16-bit interface id
+                let kind = type == 6 ? "EPB" : "PB"
+                guard len >= 32 else { throw PCAPError(.badFile, offset: start, "\(kind) of \(len) bytes") }
+                let ifid = type == 6 ? Int(u32(8)) : Int(u16(8))
+                guard ifid < interfaces.count else { throw PCAPError(.badFile, offset: start + 8, "\(kind) for unknown interface \(ifid)") }
                 let ts = UInt64(u32(12)) << 32 | UInt64(u32(16))
                 let cap = Int(u32(20)), orig = Int(u32(24))
-                guard cap <= len - 32 else { throw PCAPError(.badFile, offset: start + 20, "EPB captured length \(cap) exceeds the block") }
+                guard cap <= len - 32 else { throw PCAPError(.badFile, offset: start + 20, "\(kind) captured length \(cap) exceeds the block") }
                 return frame(ifid, ts, cap, orig, 28)
             case 3:   // Simple Packet Block: interface 0, no timestamp
                 guard len >= 16, !interfaces.isEmpty else { throw PCAPError(.badFile, offset: start, "SPB without interface") }
                 let orig = Int(u32(8))
                 return frame(0, 0, min(orig, len - 16), orig, 12)
-            case 2:   // obsolete Packet Block
-                guard len >= 32 else { throw PCAPError(.badFile, offset: start, "PB of \(len) bytes") }
-                let ifid = Int(u16(8))
-                guard ifid < interfaces.count else { throw PCAPError(.badFile, offset: start + 8, "PB for unknown interface \(ifid)") }
-                let ts = UInt64(u32(12)) << 32 | UInt64(u32(16))
-                let cap = Int(u32(20)), orig = Int(u32(24))
-                guard cap <= len - 32 else { throw PCAPError(.badFile, offset: start + 20, "PB captured length \(cap) exceeds the block") }
-                return frame(ifid, ts, cap, orig, 28)
             default:
                 continue
             }
