@@ -3,10 +3,45 @@ import MDNSCore
 
 public enum Verdict: String, Sendable, Comparable, CaseIterable {
     case pass, warn, fail
+    /// Nothing to judge: the situation the rule is about never arose.
     case notApplicable = "n/a"
+    /// The target cannot do what the case needs (no TXT update, no IP headers): not a failure.
+    case unsupported
 
-    var rank: Int { switch self { case .notApplicable: 0; case .pass: 1; case .warn: 2; case .fail: 3 } }
+    var rank: Int {
+        switch self { case .unsupported: 0; case .notApplicable: 1; case .pass: 2; case .warn: 3; case .fail: 4 }
+    }
     public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
+}
+
+/// The RFC 2119 level of the sentence a case checks; it decides what a violation is worth.
+public enum RequirementLevel: String, Sendable, CaseIterable, Comparable {
+    /// MUST, MUST NOT, REQUIRED, SHALL: a violation fails.
+    case must
+    /// SHOULD, SHOULD NOT, RECOMMENDED: a violation warns.
+    case should
+    /// No RFC 2119 keyword (descriptive text, lowercase "should"), or a threshold of BCT only: info.
+    case info
+
+    /// The verdict a violation of a sentence at this level earns.
+    public var violation: Verdict {
+        switch self { case .must: .fail; case .should: .warn; case .info: .warn }
+    }
+
+    var rank: Int { switch self { case .info: 0; case .should: 1; case .must: 2 } }
+    public static func < (a: RequirementLevel, b: RequirementLevel) -> Bool { a.rank < b.rank }
+}
+
+/// Which verdicts make `mdns conform` exit 1.
+public enum FailurePolicy: String, Sendable, CaseIterable {
+    /// Any fail (a MUST broken).
+    case must
+    /// Any fail or warn (a MUST or a SHOULD broken).
+    case should
+
+    public func fails(_ v: Verdict) -> Bool {
+        switch self { case .must: v == .fail; case .should: v == .fail || v == .warn }
+    }
 }
 
 /// A verdict with a one-line reason.
@@ -35,13 +70,19 @@ public struct ConformanceCase: Sendable {
     public var title: String
     /// CONFORMANCE.md entries: "A34", "B: PROBING".
     public var catalogue: [String]
+    /// The RFC 2119 level of the sentence checked.
+    public var level: RequirementLevel
+    /// The sentence checked, quoted from the RFC (or BCT, named).
+    public var citation: String
     public var requires: Set<TargetCapability>
     public var publication: Publication
     public var run: @Sendable (CaseContext) -> CaseOutcome
 
-    public init(id: String, section: String, title: String, catalogue: [String], requires: Set<TargetCapability> = [],
+    public init(id: String, section: String, title: String, catalogue: [String], level: RequirementLevel = .info,
+                citation: String = "", requires: Set<TargetCapability> = [],
                 publication: Publication = Publication(), run: @escaping @Sendable (CaseContext) -> CaseOutcome) {
         self.id = id; self.section = section; self.title = title; self.catalogue = catalogue
+        self.level = level; self.citation = citation
         self.requires = requires; self.publication = publication; self.run = run
     }
 }

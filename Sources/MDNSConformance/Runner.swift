@@ -7,6 +7,8 @@ public struct CaseResult: Sendable {
     public var section: String
     public var title: String
     public var catalogue: [String]
+    public var level: RequirementLevel = .info
+    public var citation: String = ""
     public var verdict: Verdict
     public var summary: String
     public var evidence: [String]
@@ -41,15 +43,17 @@ public enum ConformanceRunner {
         let target = makeTarget(s)
         let missing = c.requires.subtracting(target.capabilities)
         guard missing.isEmpty else {
-            return CaseResult(id: c.id, section: c.section, title: c.title, catalogue: c.catalogue, verdict: .notApplicable,
+            return CaseResult(id: c.id, section: c.section, title: c.title, catalogue: c.catalogue, level: c.level,
+                              citation: c.citation, verdict: .unsupported,
                               summary: "target lacks " + missing.map(\.rawValue).sorted().joined(separator: ", "),
                               evidence: [], targetTime: .zero)
         }
         let ctx = CaseContext(target: target, publication: c.publication, seed: s)
         let t0 = target.now
         let o = c.run(ctx)
-        return CaseResult(id: c.id, section: c.section, title: c.title, catalogue: c.catalogue, verdict: o.verdict,
-                          summary: o.summary, evidence: ctx.evidence, targetTime: target.now - t0)
+        return CaseResult(id: c.id, section: c.section, title: c.title, catalogue: c.catalogue, level: c.level,
+                          citation: c.citation, verdict: o.verdict, summary: o.summary, evidence: ctx.evidence,
+                          targetTime: target.now - t0)
     }
 
     public static func run(_ cases: [ConformanceCase], seed: UInt64, makeTarget: (UInt64) -> ConformanceTarget,
@@ -132,7 +136,7 @@ public enum ConformanceReport {
         out += "\nCases by section:\n" + sectionSummary(rs.map { ($0.section, $0.id) })
         let t = tally(rs)
         out += "\n\(rs.count) cases: \(t[.pass, default: 0]) pass, \(t[.warn, default: 0]) warn, \(t[.fail, default: 0]) fail, "
-            + "\(t[.notApplicable, default: 0]) n/a\n"
+            + "\(t[.notApplicable, default: 0]) n/a, \(t[.unsupported, default: 0]) unsupported\n"
         return out
     }
 
@@ -140,10 +144,11 @@ public enum ConformanceReport {
         let t = tally(rs)
         var out = "{\"target\":\(quote(target)),\"seed\":\(seed),\"runSeconds\":\(format(wallSeconds)),"
         out += "\"totals\":{\"cases\":\(rs.count),\"pass\":\(t[.pass, default: 0]),\"warn\":\(t[.warn, default: 0]),"
-        out += "\"fail\":\(t[.fail, default: 0]),\"notApplicable\":\(t[.notApplicable, default: 0])},"
+        out += "\"fail\":\(t[.fail, default: 0]),\"notApplicable\":\(t[.notApplicable, default: 0]),\"unsupported\":\(t[.unsupported, default: 0])},"
         out += "\"bySection\":{" + countsBySection(rs.map { ($0.section, $0.id) }).map { "\(quote($0.section)):\($0.count)" }.joined(separator: ",") + "},"
         out += "\"cases\":[" + rs.map { r in
             "{\"id\":\(quote(r.id)),\"section\":\(quote(r.section)),\"title\":\(quote(r.title)),"
+                + "\"level\":\(quote(r.level.rawValue)),\"citation\":\(quote(r.citation)),"
                 + "\"catalogue\":[\(r.catalogue.map(quote).joined(separator: ","))],\"verdict\":\(quote(r.verdict.rawValue)),"
                 + "\"summary\":\(quote(r.summary)),\"targetSeconds\":\(format(r.targetTime.seconds)),"
                 + "\"evidence\":[\(r.evidence.map(quote).joined(separator: ","))]}"
@@ -155,13 +160,13 @@ public enum ConformanceReport {
         let t = tally(rs)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"mdns conform\" tests=\"\(rs.count)\" failures=\"\(t[.fail, default: 0])\" time=\"\(format(wallSeconds))\">\n"
-        out += "  <testsuite name=\(xattr(target)) tests=\"\(rs.count)\" failures=\"\(t[.fail, default: 0])\" skipped=\"\(t[.notApplicable, default: 0])\">\n"
+        out += "  <testsuite name=\(xattr(target)) tests=\"\(rs.count)\" failures=\"\(t[.fail, default: 0])\" skipped=\"\(t[.notApplicable, default: 0] + t[.unsupported, default: 0])\">\n"
         for r in rs {
             out += "    <testcase classname=\(xattr(r.section)) name=\(xattr(r.id + " " + r.title)) time=\"\(format(r.targetTime.seconds))\">\n"
             let ev = r.evidence.joined(separator: "\n")
             switch r.verdict {
             case .fail: out += "      <failure message=\(xattr(r.summary))>\(xml(ev))</failure>\n"
-            case .notApplicable: out += "      <skipped message=\(xattr(r.summary))/>\n"
+            case .notApplicable, .unsupported: out += "      <skipped message=\(xattr(r.summary))/>\n"
             case .warn: out += "      <system-out>WARN: \(xml(r.summary))\n\(xml(ev))</system-out>\n"
             case .pass: break
             }

@@ -12,8 +12,8 @@ struct Conform: ParsableCommand {
         abstract: "Run the mDNS responder conformance suite (RFC 6762/6763, Bonjour Conformance Test areas).",
         discussion: """
         By default every case runs against the built-in engine on a simulated link in virtual time. \
-        Each case has a stable id, its RFC section and a verdict (pass, warn, fail, n/a) with the packets \
-        and times that decided it. Exit status is 1 when any case fails.
+        Each case has a stable id, its RFC section and a verdict (pass, warn, fail, n/a, unsupported) with \
+        the packets and times that decided it. Exit status is 1 when any case fails (--fail-on should: or warns).
         """
     )
 
@@ -38,6 +38,9 @@ struct Conform: ParsableCommand {
     @Option(help: "Break a rule on purpose to see the suite catch it: skip-probing, shared-immediately, no-cache-flush, own-echo-conflict.")
     var fault: [String] = []
 
+    @Option(name: .customLong("fail-on"), help: "Exit status 1 on: must (any fail, the default) or should (any fail or warn).")
+    var failOn: FailurePolicy = .must
+
     @Option(help: "Judge a recording instead (repeatable): the cases that can be judged from traffic alone, with a verdict per device (source address) and the frames as evidence.")
     var capture: [String] = []
 
@@ -47,7 +50,7 @@ struct Conform: ParsableCommand {
             for f in capture {
                 let r = CaptureConformance.run(path: f)
                 print(CaptureConformance.text(r, verbose: verbose), terminator: "")
-                if r.fileError != nil || r.devices.contains(where: { $0.worst == .fail }) { failed = true }
+                if r.fileError != nil || r.devices.contains(where: { failOn.fails($0.worst) }) { failed = true }
             }
             if failed { throw ExitCode(1) }
             return
@@ -89,7 +92,7 @@ struct Conform: ParsableCommand {
             _ = xml.withCString { fputs($0, f) }
             fclose(f)
         }
-        if results.contains(where: { $0.verdict == .fail }) { throw ExitCode(1) }
+        if results.contains(where: { failOn.fails($0.verdict) }) { throw ExitCode(1) }
     }
 
     func printSections(_ cases: [(section: String, id: String)]) {
@@ -105,6 +108,8 @@ struct Conform: ParsableCommand {
         return "\(v / 100).\(v % 100 < 10 ? "0" : "")\(v % 100)"
     }
 }
+
+extension FailurePolicy: ExpressibleByArgument {}
 
 extension String {
     fileprivate func padded(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
