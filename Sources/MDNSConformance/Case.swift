@@ -28,6 +28,10 @@ public enum RequirementLevel: String, Sendable, CaseIterable, Comparable {
         switch self { case .must: .fail; case .should: .warn; case .info: .warn }
     }
 
+    /// A case's verdict at this level: a broken rule (`fail` from the check) earns `violation`;
+    /// warn, pass, n/a and unsupported stand.
+    public func judge(_ v: Verdict) -> Verdict { v == .fail ? violation : v }
+
     var rank: Int { switch self { case .info: 0; case .should: 1; case .must: 2 } }
     public static func < (a: RequirementLevel, b: RequirementLevel) -> Bool { a.rank < b.rank }
 }
@@ -53,6 +57,7 @@ public struct CaseOutcome: Sendable {
     public static func warn(_ s: String) -> CaseOutcome { .init(.warn, s) }
     public static func fail(_ s: String) -> CaseOutcome { .init(.fail, s) }
     public static func notApplicable(_ s: String) -> CaseOutcome { .init(.notApplicable, s) }
+    public static func unsupported(_ s: String) -> CaseOutcome { .init(.unsupported, s) }
 
     /// The worse of several outcomes, with all their reasons.
     public static func worst(_ os: [CaseOutcome]) -> CaseOutcome {
@@ -78,8 +83,8 @@ public struct ConformanceCase: Sendable {
     public var publication: Publication
     public var run: @Sendable (CaseContext) -> CaseOutcome
 
-    public init(id: String, section: String, title: String, catalogue: [String], level: RequirementLevel = .info,
-                citation: String = "", requires: Set<TargetCapability> = [],
+    public init(id: String, section: String, title: String, catalogue: [String], level: RequirementLevel,
+                citation: String, requires: Set<TargetCapability> = [],
                 publication: Publication = Publication(), run: @escaping @Sendable (CaseContext) -> CaseOutcome) {
         self.id = id; self.section = section; self.title = title; self.catalogue = catalogue
         self.level = level; self.citation = citation

@@ -55,7 +55,7 @@ extension CaseContext {
 
     /// RFC 6762 §8.1 / BCT PROBING: three probes for `name` after `t0`, ≥ 237 ms apart, the first
     /// within 250 ms of `t0` (when `firstWithin` is given), the announcement ≥ 250 ms after the third.
-    public func checkProbeSequence(_ name: DNSName, after t0: Instant, firstWithin: Duration? = .milliseconds(250)) -> CaseOutcome {
+    public func checkProbeSequence(_ name: DNSName, after t0: Instant, firstWithin: Duration?) -> CaseOutcome {
         let ps = probes(for: name, after: t0)
         guard ps.count >= 3 else {
             let early = announcements(of: name, after: t0).first
@@ -88,7 +88,8 @@ extension CaseContext {
         return .worst(outcomes)
     }
 
-    /// RFC 6762 §8.3: at least two announcements, one second apart, then doubling; unique records with cache-flush.
+    /// RFC 6762 §8.3: at least two announcements, one second apart, then doubling (the cache-flush bit is
+    /// `bct-cache-flush-unique`'s).
     public func checkAnnouncements(_ name: DNSName, _ type: RRType, after t0: Instant) -> CaseOutcome {
         let ann = announcements(of: name, type, after: t0)
         guard ann.count >= 2 else { return .fail("\(ann.count) announcement(s) of \(name) \(type), expected ≥ 2") }
@@ -105,12 +106,28 @@ extension CaseContext {
             }
             previous = gap
         }
-        for p in ann {
-            for r in p.message!.answers where r.ttl > 0 && r.type != .ptr && !r.cacheFlush {
-                outcomes.append(.fail("\(r.name) \(r.type) announced without the cache-flush bit"))
-            }
-        }
         return .worst(outcomes)
+    }
+
+    /// RFC 6762 §8.1 (MUST): `name` was probed after `t0`, and announced only after its first probe.
+    /// The count and spacing of probes are `checkProbeSequence`'s (a lowercase "should").
+    public func checkProbedBeforeAnnounced(_ name: DNSName, after t0: Instant) -> CaseOutcome {
+        let ann = announcements(of: name, after: t0)
+        guard let first = probes(for: name, after: t0).first else {
+            if let a = ann.first { cite(a, "announced without a probe") }
+            return .fail("\(name) announced or used without a probe")
+        }
+        cite(first, "first probe")
+        guard let a = ann.first else { return .fail("\(name) probed but never announced") }
+        if a.time < first.time { cite(a, "announced before probing"); return .fail("\(name) announced before its first probe") }
+        return .pass("\(name) probed, then announced \(fmt(ms(first.time, a.time))) ms later")
+    }
+
+    /// At least one announcement of `name` after `t0` (the startup steps ran to their end).
+    public func checkAnnounced(_ name: DNSName, after t0: Instant) -> CaseOutcome {
+        guard let a = announcements(of: name, after: t0).first else { return .fail("\(name) never announced") }
+        cite(a, "announcement")
+        return .pass("\(name) announced")
     }
 
     /// Reply delay against BCT's shared thresholds.

@@ -6,8 +6,9 @@ enum AnnouncingCases {
     static var all: [ConformanceCase] {
         [
             ConformanceCase(id: "rfc6762-8.3-announcements", section: "RFC 6762 §8.3",
-                            title: "≥ 2 announcements, 1 s apart then doubling; unique records with cache-flush",
-                            catalogue: ["A42", "B: SRV PROBING/ANNOUNCEMENTS", "B: CACHE FLUSH BIT SET IN NON-SHARED RESPONSES"]) { c in
+                            title: "≥ 2 announcements, 1 s apart, then the interval doubling",
+                            catalogue: ["A42", "B: SRV PROBING/ANNOUNCEMENTS", "B: CACHE FLUSH BIT SET IN NON-SHARED RESPONSES"],
+                            level: .must, citation: "The Multicast DNS responder MUST send at least two unsolicited responses, one second apart.") { c in
                 c.start()
                 let t0 = c.now
                 c.wait(.seconds(10))
@@ -16,45 +17,39 @@ enum AnnouncingCases {
             },
             ConformanceCase(id: "rfc6762-8.4-update-reannounce", section: "RFC 6762 §8.4",
                             title: "changed rdata (TXT) is re-announced without probing",
-                            catalogue: ["A43"], requires: [.updateRecords]) { c in
+                            catalogue: ["A43"],
+                            level: .must, citation: "At any time, if the rdata of any of a host's Multicast DNS records changes, the host MUST repeat the Announcing step described above to update neighboring caches.", requires: [.updateRecords]) { c in
                 c.startSettled()
                 let t0 = c.now
                 let txt = TXT([("path", "/new"), ("v", "2")])
                 c.note("owner changes the TXT record")
                 c.target.updateTXT(service: 0, txt)
                 c.wait(.seconds(5))
-                if let p = c.probes(for: c.instanceName(), after: t0).first { c.cite(p); return .fail("probed again for an rdata change") }
+                if let p = c.probes(for: c.instanceName(), after: t0).first { c.cite(p); return .warn("probed again for an rdata change") }
                 let ann = c.announcements(of: c.instanceName(), .txt, after: t0).filter { p in
                     p.message!.answers.contains { $0.type == .txt && $0.rdata == .txt(txt) }
                 }
                 guard let first = ann.first else { return .fail("new TXT not announced") }
                 c.cite(first)
                 return ann.count >= 2 ? .pass("new TXT announced \(ann.count)× from +\(c.fmt(c.ms(t0, first.time))) ms, no probe")
-                    : .warn("new TXT announced once")
+                    : .fail("new TXT announced once")
             },
             ConformanceCase(id: "rfc6762-10-default-ttls", section: "RFC 6762 §10",
-                            title: "TTLs: 120 s for A/AAAA/SRV/reverse PTR, 4500 s for TXT/service PTR",
-                            catalogue: ["A47"]) { c in
-                c.start()
-                c.wait(.seconds(4))
-                var outs: [CaseOutcome] = []
-                let want: [RRType: UInt32] = [.a: 120, .aaaa: 120, .srv: 120, .txt: 4500, .ptr: 4500]
-                var seen = Set<RRType>()
-                for p in c.observed where CaseContext.isResponse(p) {
-                    for r in p.message!.answers where r.ttl > 0 {
-                        // RFC 6762 §10: a host name in the owner or the rdata (reverse-mapping PTR) means 120 s.
-                        let reverse = r.type == .ptr && r.name.isSubdomain(of: try! DNSName(parsing: "arpa"))
-                        guard let w = reverse ? 120 : want[r.type] else { continue }
-                        seen.insert(r.type)
-                        if r.ttl != w { outs.append(.warn("\(r.name) \(r.type) TTL \(r.ttl), \(w) recommended")) }
-                    }
-                }
-                if seen.count < want.count { outs.append(.fail("not all of A, AAAA, SRV, TXT, PTR were announced")) }
-                return outs.isEmpty ? .pass("A/AAAA/SRV 120 s, TXT/PTR 4500 s") : .worst(outs)
+                            title: "TTLs: 120 s for records with the host name as owner or in rdata (A, AAAA, SRV, reverse PTR)",
+                            catalogue: ["A47"],
+                            level: .should, citation: "As a general rule, the recommended TTL value for Multicast DNS resource records with a host name as the resource record's name (e.g., A, AAAA, HINFO) or a host name contained within the resource record's rdata (e.g., SRV, reverse mapping PTR record) SHOULD be 120 seconds.") { c in
+                announcedTTLs(c, [.a: 120, .aaaa: 120, .srv: 120], reverse: true)
+            },
+            ConformanceCase(id: "rfc6762-10-other-ttls", section: "RFC 6762 §10",
+                            title: "TTLs: 4500 s for other records (TXT, service PTR)",
+                            catalogue: ["A47"],
+                            level: .info, citation: "The recommended TTL value for other Multicast DNS resource records is 75 minutes.") { c in
+                announcedTTLs(c, [.txt: 4500, .ptr: 4500], reverse: false)
             },
             ConformanceCase(id: "rfc6762-10.1-goodbye", section: "RFC 6762 §10.1",
                             title: "withdrawing sends goodbyes (TTL 0)",
-                            catalogue: ["A48"], requires: [.withdraw]) { c in
+                            catalogue: ["A48"],
+                            level: .should, citation: "In the case where a host knows that certain resource record data is about to become invalid (for example, when the host is undergoing a clean shutdown), the host SHOULD send an unsolicited Multicast DNS response packet, giving the same resource record name, rrtype, rrclass, and rdata, but an RR TTL of zero.", requires: [.withdraw]) { c in
                 c.startSettled()
                 let t0 = c.now
                 c.note("owner withdraws everything")
@@ -73,14 +68,15 @@ enum AnnouncingCases {
             },
             ConformanceCase(id: "bct-manual-name-change", section: "RFC 6762 §8.1",
                             title: "an owner rename probes and announces the new name",
-                            catalogue: ["B: MANUAL NAME CHANGE", "B: MANUAL NAME CHANGE: ANNOUNCEMENTS"], requires: [.rename]) { c in
+                            catalogue: ["B: MANUAL NAME CHANGE", "B: MANUAL NAME CHANGE: ANNOUNCEMENTS"],
+                            level: .must, citation: "The first startup step is that, for all those resource records that a Multicast DNS responder desires to be unique on the local link, it MUST send a Multicast DNS query asking for those resource records, to see if any of them are already in use.", requires: [.rename]) { c in
                 c.startSettled()
                 let t0 = c.now
                 let newName = try! c.typeName().prepending("New - Bonjour Service Name")
                 c.note("owner renames the service to \"New - Bonjour Service Name\"")
                 c.target.rename(service: 0, to: "New - Bonjour Service Name")
                 c.wait(.seconds(8))
-                var outs = [c.checkProbeSequence(newName, after: t0, firstWithin: nil), c.checkAnnouncements(newName, .srv, after: t0)]
+                var outs = [c.checkProbedBeforeAnnounced(newName, after: t0)]
                 let oldBye = c.sent(after: t0 - .nanoseconds(1)).contains { p in
                     CaseContext.isResponse(p) && p.message!.answers.contains { $0.ttl == 0 && $0.rdata == .ptr(c.instanceName()) }
                 }
@@ -89,17 +85,17 @@ enum AnnouncingCases {
             },
             ConformanceCase(id: "bct-hot-plug-probing", section: "RFC 6762 §8.1",
                             title: "after a link bounce the records are probed and announced again",
-                            catalogue: ["B: HOT-PLUGGING", "B: HOT-PLUGGING: PROBING"], requires: [.linkBounce]) { c in
+                            catalogue: ["B: HOT-PLUGGING", "B: HOT-PLUGGING: PROBING"],
+                            level: .must, citation: "In cases where the host has not been continuously connected and participating on the network link, it MUST first probe to re-verify uniqueness of its unique records, as described above in Section 8.1, \"Probing\".", requires: [.linkBounce]) { c in
                 c.startSettled()
                 let t0 = bounce(c)
                 c.wait(.seconds(5))
-                return .worst([c.checkProbeSequence(c.instanceName(), after: t0, firstWithin: nil),
-                               c.checkProbeSequence(c.hostName, after: t0, firstWithin: nil),
-                               c.checkAnnouncements(c.instanceName(), .srv, after: t0)])
+                return .worst([c.checkProbedBeforeAnnounced(c.instanceName(), after: t0), c.checkProbedBeforeAnnounced(c.hostName, after: t0)])
             },
             ConformanceCase(id: "bct-hot-plug-winning-probe", section: "RFC 6762 §8.2",
                             title: "after a link bounce a simultaneous probe with earlier data is won",
-                            catalogue: ["B: HOT-PLUGGING: WINNING SIMULTANEOUS PROBES"], requires: [.linkBounce]) { c in
+                            catalogue: ["B: HOT-PLUGGING: WINNING SIMULTANEOUS PROBES"],
+                            level: .info, citation: "This means that if the host finds that its own data is lexicographically later, it simply ignores the other host's probe.", requires: [.linkBounce]) { c in
                 c.startSettled()
                 let t0 = bounce(c)
                 guard c.waitFor(.seconds(2), { CaseContext.isProbe($0, for: c.hostName) }) != nil else { return .fail("no probe after the bounce") }
@@ -107,11 +103,12 @@ enum AnnouncingCases {
                 c.wait(.seconds(5))
                 let names = c.probedNames(after: t0).filter { $0 != c.hostName && $0 != c.instanceName() }
                 if !names.isEmpty { return .fail("renamed: \(names.map(\.description))") }
-                return .worst([c.checkProbeSequence(c.hostName, after: t0, firstWithin: nil), c.checkAnnouncements(c.hostName, .a, after: t0)])
+                return c.checkProbedBeforeAnnounced(c.hostName, after: t0)
             },
             ConformanceCase(id: "bct-hot-plug-subsequent-conflict", section: "RFC 6762 §9",
                             title: "after a link bounce a subsequent conflict still sends the name back to probing",
-                            catalogue: ["B: HOT-PLUGGING: SUBSEQUENT CONFLICT"], requires: [.linkBounce],
+                            catalogue: ["B: HOT-PLUGGING: SUBSEQUENT CONFLICT"],
+                            level: .must, citation: "Whenever a Multicast DNS responder receives any Multicast DNS response (solicited or otherwise) containing a conflicting resource record in any of the Resource Record Sections, the Multicast DNS responder MUST immediately reset its conflicted unique record to probing state, and go through the startup steps described above in Section 8, \"Probing and Announcing on Startup\".", requires: [.linkBounce],
                             publication: ProbingCases.hostOnly) { c in
                 c.startSettled()
                 _ = bounce(c)
@@ -119,6 +116,28 @@ enum AnnouncingCases {
                 return ProbingCases.subsequentConflict(c, name: c.hostName, record: c.conflictingAddress(), type: .a)
             },
         ]
+    }
+
+    /// RFC 6762 §10: the TTL of every announced record of the types in `want` (reverse-mapping PTRs:
+    /// 120 s, counted only when `reverse`).
+    static func announcedTTLs(_ c: CaseContext, _ want: [RRType: UInt32], reverse: Bool) -> CaseOutcome {
+        c.start()
+        c.wait(.seconds(4))
+        var outs: [CaseOutcome] = []
+        var seen = Set<RRType>()
+        let arpa = try! DNSName(parsing: "arpa")
+        for p in c.observed where CaseContext.isResponse(p) {
+            for r in p.message!.answers where r.ttl > 0 {
+                let isReverse = r.type == .ptr && r.name.isSubdomain(of: arpa)
+                guard isReverse == reverse || r.type != .ptr, let w = isReverse ? 120 : want[r.type] else { continue }
+                seen.insert(r.type)
+                if r.ttl != w { c.cite(p); outs.append(.fail("\(r.name) \(r.type) TTL \(r.ttl), \(w) recommended")) }
+            }
+        }
+        let missing = want.keys.filter { !seen.contains($0) }.map(\.description).sorted()
+        if !missing.isEmpty { outs.append(.fail("not announced: \(missing.joined(separator: ", "))")) }
+        let text = want.map { "\($0.key) \($0.value) s" }.sorted().joined(separator: ", ")
+        return outs.isEmpty ? .pass(text) : .worst(outs)
     }
 
     /// Takes the link down for 3 s; returns when it comes back.

@@ -16,7 +16,8 @@ enum CacheCases {
         [
             ConformanceCase(id: "rfc6762-10-cache-ttl", section: "RFC 6762 §10",
                             title: "a cached record lives exactly its TTL (120 s for an address record)",
-                            catalogue: ["A47"], publication: quiet) { c in
+                            catalogue: ["A47"],
+                            level: .should, citation: "RFC 6762 §5.2: After this interval has passed, the answer will no longer be valid and SHOULD be deleted from the cache.", publication: quiet) { c in
                 guard let q = c.startQuerier() else { return notQuerier }
                 askFor(c, q, QNames.host)
                 c.send(CaseContext.response([QNames.a(QNames.host, 30, ttl: RFC6762.hostRecordTTL)]), from: c.otherPeer)
@@ -32,7 +33,8 @@ enum CacheCases {
             },
             ConformanceCase(id: "rfc6762-10.1-goodbye-received", section: "RFC 6762 §10.1",
                             title: "a goodbye (TTL 0) sets the TTL to 1 s; the record then leaves",
-                            catalogue: ["A48"], publication: quiet) { c in
+                            catalogue: ["A48"],
+                            level: .should, citation: "Queriers receiving a Multicast DNS response with a TTL of zero SHOULD NOT immediately delete the record from the cache, but instead record a TTL of 1 and then delete the record one second later.", publication: quiet) { c in
                 guard let q = c.startQuerier() else { return notQuerier }
                 askFor(c, q, QNames.type, .ptr)
                 c.send(CaseContext.response([QNames.ptr()]), from: c.otherPeer)
@@ -54,7 +56,8 @@ enum CacheCases {
             },
             ConformanceCase(id: "rfc6762-10.2-cache-flush-received", section: "RFC 6762 §10.2",
                             title: "cache-flush: same name/type/class records older than 1 s expire in 1 s; newer ones stay",
-                            catalogue: ["A49"], publication: quiet) { c in
+                            catalogue: ["A49"],
+                            level: .info, citation: "Instead of merging this new record additively into the cache in addition to any previous records with the same name, rrtype, and rrclass, all old records with that name, rrtype, and rrclass that were received more than one second ago are declared invalid, and marked to expire from the cache in one second.", publication: quiet) { c in
                 guard let q = c.startQuerier() else { return notQuerier }
                 askFor(c, q, QNames.host)
                 c.send(CaseContext.response([QNames.a(QNames.host, 30, flush: false)]), from: c.otherPeer)
@@ -75,7 +78,8 @@ enum CacheCases {
             },
             ConformanceCase(id: "rfc6762-10.2-cache-flush-not-in-queries", section: "RFC 6762 §10.2",
                             title: "cache-flush bits in probes, known-answer lists and TC queries are not applied",
-                            catalogue: ["A50"], publication: quiet) { c in
+                            catalogue: ["A50"],
+                            level: .must, citation: "RFC 6762 §7.1: A Multicast DNS querier MUST NOT cache resource records observed in the Known-Answer Section of other Multicast DNS queries.", publication: quiet) { c in
                 guard let q = c.startQuerier() else { return notQuerier }
                 askFor(c, q, QNames.host)
                 c.send(CaseContext.response([QNames.a(QNames.host, 30)]), from: c.otherPeer)
@@ -94,7 +98,8 @@ enum CacheCases {
             },
             ConformanceCase(id: "rfc6762-5.2-refresh-queries", section: "RFC 6762 §5.2",
                             title: "refresh queries at 80, 85, 90, 95 % of the TTL (+2 %); the record expires at 100 %",
-                            catalogue: ["A51"], publication: quiet) { c in
+                            catalogue: ["A51"],
+                            level: .info, citation: "The querier should plan to issue a query at 80% of the record lifetime, and then if no answer is received, at 85%, 90%, and 95%.", publication: quiet) { c in
                 guard let q = c.startQuerier() else { return notQuerier }
                 askFor(c, q, QNames.host)
                 c.send(CaseContext.response([QNames.a(QNames.host, 30, ttl: 100)]), from: c.otherPeer)
@@ -116,7 +121,8 @@ enum CacheCases {
             },
             ConformanceCase(id: "rfc6762-10.4-reconfirm", section: "RFC 6762 §10.4",
                             title: "reconfirm: query for the record, flush it if no answer within 10 s; keep it if answered",
-                            catalogue: ["A52"], publication: quiet) { c in
+                            catalogue: ["A52"],
+                            level: .should, citation: "When the cache receives this hint that it should reconfirm some record, it MUST issue two or more queries for the resource record in dispute.  If no response is received within ten seconds, then, even though its TTL may indicate that it is not yet due to expire, that record SHOULD be promptly flushed from the cache.", publication: quiet) { c in
                 guard let q = c.startQuerier() else { return notQuerier }
                 c.send(CaseContext.response([QNames.a(QNames.host, 30), QNames.a(QNames.host2, 31)]), from: c.otherPeer)
                 c.wait(.milliseconds(100))
@@ -143,7 +149,8 @@ enum CacheCases {
             },
             ConformanceCase(id: "rfc6762-10.5-poof", section: "RFC 6762 §10.5",
                             title: "two unanswered queries for a cached record within 10 s flush it; one query does not",
-                            catalogue: ["A53"], publication: quiet) { c in
+                            catalogue: ["A53"],
+                            level: .should, citation: "After seeing two or more of these queries, and seeing no multicast response containing the expected answer within ten seconds, then even though its TTL may indicate that it is not yet due to expire, that record SHOULD be flushed from the cache.", publication: quiet) { c in
                 guard c.startQuerier() != nil else { return notQuerier }
                 c.send(CaseContext.response([QNames.a(QNames.host, 30), QNames.a(QNames.host2, 31)]), from: c.otherPeer)
                 c.wait(.seconds(1))

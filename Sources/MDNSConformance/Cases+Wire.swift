@@ -7,7 +7,8 @@ enum WireCases {
         [
             ConformanceCase(id: "rfc6762-18.1-id-zero", section: "RFC 6762 §18.1",
                             title: "multicast responses carry ID 0 whatever the query's ID",
-                            catalogue: ["A1"]) { c in
+                            catalogue: ["A1"],
+                            level: .must, citation: "In multicast responses, including unsolicited multicast responses, the Query Identifier MUST be set to zero on transmission, and MUST be ignored on reception.") { c in
                 c.startSettled()
                 guard let r = c.ask(CaseContext.query(c.instanceName(), .srv, id: 0x4242), match: { CaseContext.answers($0, c.instanceName(), .srv) }) else {
                     return .fail("no reply")
@@ -16,7 +17,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-18.2-response-header", section: "RFC 6762 §18.2",
                             title: "multicast responses set QR and AA and carry no questions",
-                            catalogue: ["A3"]) { c in
+                            catalogue: ["A3"],
+                            level: .must, citation: "In response messages the QR bit MUST be one. (§18.4) In response messages for Multicast domains, the Authoritative Answer bit MUST be set to one (not setting this bit would imply there's some other place where \"better\" information may be found) and MUST be ignored on reception. (§6) Multicast DNS responses MUST NOT contain any questions in the Question Section.") { c in
                 c.startSettled()
                 _ = c.ask(CaseContext.query(c.typeName(), .ptr), match: { CaseContext.answers($0, c.typeName(), .ptr) })
                 let rs = c.observed.filter { $0.isMulticast && CaseContext.isResponse($0) }
@@ -28,7 +30,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-18.3-opcode-rcode-ignored", section: "RFC 6762 §18.3",
                             title: "queries with OPCODE ≠ 0 or RCODE ≠ 0 are ignored",
-                            catalogue: ["A2"]) { c in
+                            catalogue: ["A2"],
+                            level: .must, citation: "Multicast DNS messages received with an OPCODE other than zero MUST be silently ignored. (§18.11) Multicast DNS messages received with non-zero Response Codes MUST be silently ignored.") { c in
                 c.startSettled()
                 var q = CaseContext.query(c.instanceName(), .srv)
                 q.header.opcode = 1
@@ -44,7 +47,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-18.13-cache-flush-masked", section: "RFC 6762 §18.13",
                             title: "the cache-flush bit is masked before comparing a known answer",
-                            catalogue: ["A5"]) { c in
+                            catalogue: ["A5"],
+                            level: .info, citation: "RFC 6762 §10.2: Note that the cache-flush bit is NOT part of the resource record class.") { c in
                 c.startSettled()
                 let ka = ResourceRecord(name: c.instanceName(), cacheFlush: true, ttl: 120, rdata: .srv(SRV(port: c.publication.services[0].port, target: c.hostName)))
                 if let r = c.ask(CaseContext.query(c.instanceName(), .srv, known: [ka]), match: { CaseContext.answers($0, c.instanceName(), .srv) }) {
@@ -54,7 +58,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-18.14-compressed-rdata", section: "RFC 6762 §18.14",
                             title: "names compressed inside rdata are decoded (a compressed known-answer PTR matches)",
-                            catalogue: ["A6"]) { c in
+                            catalogue: ["A6"],
+                            level: .must, citation: "In addition, implementations MUST correctly decode compressed names appearing within the *rdata* of the rrtypes listed above.") { c in
                 c.startSettled()
                 let ka = ResourceRecord(name: c.typeName(), ttl: 4500, rdata: .ptr(c.instanceName()))
                 let q = CaseContext.query(c.typeName(), .ptr, known: [ka])
@@ -65,20 +70,27 @@ enum WireCases {
                 return .pass("compressed known answer matched")
             },
             robustness("robust-pointer-loop", "RFC 1035 §4.1.4", "a compression pointer loop is dropped; the responder keeps answering",
-                       ["A7", "C: CVE-2006-6870"], Malformed.pointerLoop),
+                       ["A7", "C: CVE-2006-6870"],
+                       .info, "In this scheme, an entire domain name or a list of labels at the end of a domain name is replaced with a pointer to a prior occurance of the same name.", Malformed.pointerLoop),
             robustness("robust-pointer-out-of-range", "RFC 1035 §4.1.4", "pointers past the end or into the header are dropped",
-                       ["A8"], Malformed.pointerOutOfRange),
+                       ["A8"],
+                       .info, "In this scheme, an entire domain name or a list of labels at the end of a domain name is replaced with a pointer to a prior occurance of the same name.", Malformed.pointerOutOfRange),
             robustness("robust-reserved-label", "RFC 6891 §5", "0x40/0x80 label types and 64-byte labels are dropped",
-                       ["A9"], Malformed.reservedLabels),
+                       ["A9"],
+                       .info, "RFC 1035 §4.1.4: The 10 and 01 combinations are reserved for future use.", Malformed.reservedLabels),
             robustness("robust-count-exceeds-data", "RFC 1035 §4.1.1", "header counts larger than the data are dropped",
-                       ["A10", "C: AMNESIA:33 CVE-2020-24340"], Malformed.countExceeds),
+                       ["A10", "C: AMNESIA:33 CVE-2020-24340"],
+                       .info, "QDCOUNT an unsigned 16 bit integer specifying the number of entries in the question section.", Malformed.countExceeds),
             robustness("robust-rdlength-mismatch", "RFC 1035 §3.2.1", "RDLENGTH that does not match typed rdata is dropped",
-                       ["A11", "C: Ripple20 CVE-2020-11901"], Malformed.rdlength),
+                       ["A11", "C: Ripple20 CVE-2020-11901"],
+                       .info, "RDLENGTH an unsigned 16 bit integer that specifies the length in octets of the RDATA field.", Malformed.rdlength),
             robustness("robust-truncated", "RFC 1035 §4.1", "packets of 0–11 bytes and cut mid-record are dropped",
-                       ["A12", "C: TP-Link Kasa 4-byte packet"], Malformed.truncated),
+                       ["A12", "C: TP-Link Kasa 4-byte packet"],
+                       .info, "The top level format of message is divided into 5 sections (some of which are empty in certain cases) shown below:", Malformed.truncated),
             ConformanceCase(id: "robust-forward-pointer", section: "RFC 1035 §4.1.4",
                             title: "a query whose name uses a forward pointer inside the message is answered",
-                            catalogue: ["A8a"]) { c in
+                            catalogue: ["A8a"],
+                            level: .info, citation: "In this scheme, an entire domain name or a list of labels at the end of a domain name is replaced with a pointer to a prior occurance of the same name.") { c in
                 c.startSettled()
                 c.sendBytes(Malformed.forwardPointerQuery(c.typeName()), what: "PTR query via a forward pointer")
                 let p = c.waitFor(.seconds(1)) { CaseContext.answers($0, c.typeName(), .ptr) }
@@ -86,7 +98,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-5.5-off-link-unicast", section: "RFC 6762 §5.5",
                             title: "unicast queries from off-link sources are ignored; on-link ones answered",
-                            catalogue: ["A18", "A56", "C: CVE-2017-6519"]) { c in
+                            catalogue: ["A18", "A56", "C: CVE-2017-6519"],
+                            level: .should, citation: "Since it is possible for a unicast query to be received from a machine outside the local link, responders SHOULD check that the source address in the query packet matches the local subnet for that link (or, in the case of IPv6, the source address has an on-link prefix) and silently ignore the packet if not.") { c in
                 c.startSettled()
                 let off = SocketAddress(.v4(IPv4Address(10, 99, 0, 7)))
                 let me = c.target.addresses[0]
@@ -101,7 +114,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-11-off-link-multicast", section: "RFC 6762 §11",
                             title: "a query to the multicast group is answered whatever its source address",
-                            catalogue: ["A56"]) { c in
+                            catalogue: ["A56"],
+                            level: .should, citation: "If a responder receives a query addressed to the mDNS IPv4 link-local multicast address 224.0.0.251, from a source address not apparently on the same subnet as the responder (or, in the case of IPv6, from a source IPv6 address for which the responder does not have any address with the same prefix on that interface), then even if the query indicates that a unicast response is preferred (see Section 5.4, \"Questions Requesting Unicast Responses\"), the responder SHOULD elect to respond by multicast anyway, since it can reasonably predict that a unicast response with an apparently non-local source address will probably be ignored.") { c in
                 c.startSettled()
                 let off = SocketAddress(.v4(IPv4Address(10, 99, 0, 7)))
                 let r = c.ask(CaseContext.query(c.instanceName(), .srv), from: off, match: { CaseContext.answers($0, c.instanceName(), .srv) })
@@ -110,14 +124,16 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-11-ip-ttl", section: "RFC 6762 §11",
                             title: "packets go out with IP TTL / hop limit 255",
-                            catalogue: ["A55", "B: mDNS IP TTL CHECK"], requires: [.ipHeaders]) { c in
+                            catalogue: ["A55", "B: mDNS IP TTL CHECK"],
+                            level: .should, citation: "All Multicast DNS responses (including responses sent via unicast) SHOULD be sent with IP TTL set to 255.", requires: [.ipHeaders]) { c in
                 c.startSettled()
                 let bad = c.observed.filter { $0.hopLimit != 255 }
                 return bad.isEmpty ? .pass("\(c.observed.count) packets with TTL 255") : .fail("\(bad.count) packets with another TTL")
             },
             ConformanceCase(id: "rfc6762-14-per-interface-records", section: "RFC 6762 §14",
                             title: "addresses of interface X are never answered on interface Y",
-                            catalogue: ["A57"], requires: [.secondLink], publication: Publication(secondInterface: .otherLink)) { c in
+                            catalogue: ["A57"],
+                            level: .must, citation: "Except in the case of proxying and other similar specialized uses, addresses in IPv4 or IPv6 address records in Multicast DNS responses MUST be valid for use on the interface on which the response is being sent.", requires: [.secondLink], publication: Publication(secondInterface: .otherLink)) { c in
                 c.startSettled()
                 var outs: [CaseOutcome] = []
                 for link in [0, 1] {
@@ -133,7 +149,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-12-reverse-mapping", section: "RFC 6762 §12",
                             title: "reverse-mapping PTRs (in-addr.arpa, ip6.arpa) are answered for own addresses",
-                            catalogue: ["A59"]) { c in
+                            catalogue: ["A59"],
+                            level: .info, citation: "The same is true of names within the IPv4 link- local reverse mapping domain \"254.169.in-addr.arpa.\" and the IPv6 link-local reverse mapping domains \"8.e.f.ip6.arpa.\", \"9.e.f.ip6.arpa.\", \"a.e.f.ip6.arpa.\", and \"b.e.f.ip6.arpa.\".") { c in
                 c.startSettled()
                 var outs: [CaseOutcome] = []
                 let v4 = try! DNSName(parsing: "1.1.254.169.in-addr.arpa")
@@ -148,6 +165,7 @@ enum WireCases {
             ConformanceCase(id: "rfc6762-16-case-insensitive", section: "RFC 6762 §16",
                             title: "names match case-insensitively for ASCII only; UTF-8 bytes compare exactly",
                             catalogue: ["A60", "C: Avahi ctype crash"],
+                            level: .info, citation: "Hence, if a querier issues a query for an address record with the name \"myprinter.local.\", then a responder having an address record with the name \"MyPrinter.local.\" should issue a response.  No other automatic equivalences should be assumed.",
                             publication: Publication(services: [ServiceRegistration(instance: "Café Ünïcode", type: "_http._tcp", port: 80)])) { c in
                 c.startSettled()
                 var outs: [CaseOutcome] = []
@@ -165,7 +183,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-17-split-large-responses", section: "RFC 6762 §17",
                             title: "a response too big for one packet is split, each packet within the MTU",
-                            catalogue: ["A61"], publication: Publication(services: (1...40).map { i in
+                            catalogue: ["A61"],
+                            level: .info, citation: "Multicast DNS messages carried by UDP may be up to the IP MTU of the physical interface, less the space required for the IP header (20 bytes for IPv4; 40 bytes for IPv6) and the UDP header (8 bytes).", publication: Publication(services: (1...40).map { i in
                                 ServiceRegistration(instance: "Service number \(i) with a long instance name", type: "_http._tcp", port: UInt16(8000 + i),
                                                     txt: TXT([("description", String(repeating: "x", count: 60)), ("id", "\(i)")]))
                             })) { c in
@@ -183,7 +202,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6763-4.1-instance-utf8", section: "RFC 6763 §4.1",
                             title: "instance labels keep any UTF-8, dots and spaces, byte for byte",
-                            catalogue: ["A62"], publication: Publication(services: [ServiceRegistration(instance: "My.Printer Ünïcode", type: "_ipp._tcp", port: 631)])) { c in
+                            catalogue: ["A62"],
+                            level: .info, citation: "It MUST NOT contain ASCII control characters (byte values 0x00-0x1F and 0x7F) [RFC20] but otherwise is allowed to contain any characters, without restriction, including spaces, uppercase, lowercase, punctuation -- including dots -- accented characters, non-Roman text, and anything else that may be represented using Net-Unicode.", publication: Publication(services: [ServiceRegistration(instance: "My.Printer Ünïcode", type: "_ipp._tcp", port: 631)])) { c in
                 c.start()
                 guard let a = c.waitFor(.seconds(3), { CaseContext.answers($0, c.typeName(), .ptr) }) else { return .fail("no PTR announced") }
                 c.cite(a)
@@ -194,7 +214,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6763-7-service-labels", section: "RFC 6763 §7",
                             title: "announced service types are _name._tcp/_udp with a legal 1–15 character name",
-                            catalogue: ["A64"]) { c in
+                            catalogue: ["A64"],
+                            level: .info, citation: "The <Service> portion of a Service Instance Name consists of a pair of DNS labels, following the convention already established for SRV records [RFC2782].") { c in
                 c.start()
                 c.wait(.seconds(4))
                 var types = Set<DNSName>()
@@ -209,7 +230,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6763-7.1-subtypes", section: "RFC 6763 §7.1",
                             title: "a subtype query returns only the instances with that subtype",
-                            catalogue: ["A65"], publication: Publication(services: [
+                            catalogue: ["A65"],
+                            level: .info, citation: "In this case, we define the \"_printer\" subtype of \"_http._tcp\", and to discover only the subset of pages advertised as having that subtype property, the web browser issues a query for \"_printer._sub._http._tcp.<Domain>\".", publication: Publication(services: [
                                 ServiceRegistration(instance: "With Subtype", type: "_http._tcp", port: 80, subtypes: ["_printer"]),
                                 ServiceRegistration(instance: "Without Subtype", type: "_http._tcp", port: 81)])) { c in
                 c.startSettled()
@@ -220,7 +242,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6763-9-service-enumeration", section: "RFC 6763 §9",
                             title: "_services._dns-sd._udp lists each registered type exactly once",
-                            catalogue: ["A66"], publication: Publication(services: [
+                            catalogue: ["A66"],
+                            level: .info, citation: "A DNS query for PTR records with the name \"_services._dns-sd._udp.<Domain>\" yields a set of PTR records, where the rdata of each PTR record is the two-label <Service> name, plus the same domain, e.g., \"_http._tcp.<Domain>\".", publication: Publication(services: [
                                 ServiceRegistration(instance: "One", type: "_http._tcp", port: 80),
                                 ServiceRegistration(instance: "Two", type: "_http._tcp", port: 81),
                                 ServiceRegistration(instance: "Three", type: "_ipp._tcp", port: 631)])) { c in
@@ -237,7 +260,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6763-6-txt-present", section: "RFC 6763 §6",
                             title: "every instance has a TXT record; an empty one is a single zero byte",
-                            catalogue: ["A67"], publication: Publication(services: [ServiceRegistration(instance: "No Attributes", type: "_http._tcp", port: 80, txt: TXT(strings: []))])) { c in
+                            catalogue: ["A67"],
+                            level: .must, citation: "Every DNS-SD service MUST have a TXT record in addition to its SRV record, with the same name, even if the service has no additional data to store and the TXT record contains no more than a single zero byte.", publication: Publication(services: [ServiceRegistration(instance: "No Attributes", type: "_http._tcp", port: 80, txt: TXT(strings: []))])) { c in
                 c.startSettled()
                 guard let r = c.ask(CaseContext.query(c.instanceName(), .txt), match: { CaseContext.answers($0, c.instanceName(), .txt) }) else { return .fail("no TXT") }
                 let t = r.packet.message!.answers.first { $0.type == .txt }!
@@ -245,7 +269,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6763-6.1-txt-size", section: "RFC 6763 §6.1",
                             title: "TXT strings ≤ 255 bytes; the record ≤ 1300 bytes recommended",
-                            catalogue: ["A68"]) { c in
+                            catalogue: ["A68"],
+                            level: .should, citation: "RFC 6763 §6.2: Using TXT records larger than 1300 bytes is NOT RECOMMENDED at this time.") { c in
                 c.start()
                 c.wait(.seconds(4))
                 for p in c.observed { for r in p.message?.answers ?? [] {
@@ -257,7 +282,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6763-11-domain-enumeration", section: "RFC 6763 §11",
                             title: "domain enumeration queries are answered or ignored cleanly",
-                            catalogue: ["A73"]) { c in
+                            catalogue: ["A73"],
+                            level: .info, citation: "BCT / RFC 6763 §11: domain enumeration queries (b._dns-sd._udp and the other four) are answered with the domains the host knows, or not at all.") { c in
                 c.startSettled()
                 for l in ["b", "db", "r", "dr", "lb"] {
                     c.send(CaseContext.query(try! DNSName(labels: [l, "_dns-sd", "_udp", "local"]), .ptr))
@@ -270,7 +296,8 @@ enum WireCases {
             },
             ConformanceCase(id: "bct-no-duplicate-records", section: "RFC 6763 §12",
                             title: "no packet carries the same record twice",
-                            catalogue: ["A74", "B: NO DUPLICATE RECORDS IN PACKETS", "B: DUPLICATE RECORDS CHECK"]) { c in
+                            catalogue: ["A74", "B: NO DUPLICATE RECORDS IN PACKETS", "B: DUPLICATE RECORDS CHECK"],
+                            level: .info, citation: "BCT NO DUPLICATE RECORDS IN PACKETS: a packet carries each record at most once.") { c in
                 c.startSettled()
                 for (n, t) in [(c.typeName(), RRType.ptr), (c.instanceName(), .any), (c.instanceName(), .srv), (c.hostName, .a), (c.hostName, .any)] {
                     _ = c.ask(CaseContext.query(n, t), match: { CaseContext.answers($0, n) })
@@ -281,7 +308,8 @@ enum WireCases {
             },
             ConformanceCase(id: "bct-cache-flush-unique", section: "RFC 6762 §10.2",
                             title: "non-shared records carry the cache-flush bit in multicast responses; shared PTRs do not",
-                            catalogue: ["B: CACHE FLUSH BIT SET IN NON-SHARED RESPONSES"]) { c in
+                            catalogue: ["B: CACHE FLUSH BIT SET IN NON-SHARED RESPONSES"],
+                            level: .must, citation: "RFC 6762 §10.2: The host MUST set the cache-flush bit on all members of the unique RRSet. The cache-flush bit MUST NOT ever be set in any shared resource record.") { c in
                 c.startSettled()
                 _ = c.ask(CaseContext.query(c.instanceName(), .any), match: { CaseContext.answers($0, c.instanceName()) })
                 for p in c.observed where p.isMulticast && CaseContext.isResponse(p) {
@@ -295,7 +323,8 @@ enum WireCases {
             },
             ConformanceCase(id: "bct-legal-address-names", section: "RFC 6762 §16",
                             title: "address record names use letters, digits and hyphens",
-                            catalogue: ["B: LEGAL CHARACTERS IN ADDRESS RECORD NAMES"]) { c in
+                            catalogue: ["B: LEGAL CHARACTERS IN ADDRESS RECORD NAMES"],
+                            level: .info, citation: "BCT LEGAL CHARACTERS IN ADDRESS RECORD NAMES: host names use letters, digits and hyphens.") { c in
                 c.start()
                 c.wait(.seconds(4))
                 for p in c.observed { for r in (p.message?.answers ?? []) where r.type == .a || r.type == .aaaa {
@@ -307,7 +336,8 @@ enum WireCases {
             },
             ConformanceCase(id: "bct-chattiness", section: "RFC 6762 §8.3",
                             title: "quiet when idle: probing and announcing, then nothing unsolicited",
-                            catalogue: ["B: CHATTINESS"]) { c in
+                            catalogue: ["B: CHATTINESS"],
+                            level: .must, citation: "RFC 6762 §8.3: A Multicast DNS responder MUST NOT send announcements in the absence of information that its network connectivity may have changed in some relevant way.  In particular, a Multicast DNS responder MUST NOT send regular periodic announcements as a matter of course.") { c in
                 c.start()
                 c.wait(.seconds(10))
                 let startup = c.observed.count
@@ -320,7 +350,8 @@ enum WireCases {
             },
             ConformanceCase(id: "rfc6762-bounded-state", section: "RFC 6762 §7.2",
                             title: "a flood of TC queries from spoofed sources leaves the responder answering",
-                            catalogue: ["A54", "C: python-zeroconf #1719"]) { c in
+                            catalogue: ["A54", "C: python-zeroconf #1719"],
+                            level: .info, citation: "This opens the potential risk that a continuous stream of Known- Answer packets could, theoretically, prevent a responder from answering indefinitely.") { c in
                 c.startSettled()
                 for i in 0..<600 {
                     var q = CaseContext.query(c.typeName(), .ptr)
@@ -360,8 +391,8 @@ enum WireCases {
     }
 
     static func robustness(_ id: String, _ section: String, _ title: String, _ catalogue: [String],
-                           _ make: @escaping @Sendable (DNSName) -> [(String, [UInt8])]) -> ConformanceCase {
-        ConformanceCase(id: id, section: section, title: title, catalogue: catalogue) { c in
+                           _ level: RequirementLevel, _ citation: String, _ make: @escaping @Sendable (DNSName) -> [(String, [UInt8])]) -> ConformanceCase {
+        ConformanceCase(id: id, section: section, title: title, catalogue: catalogue, level: level, citation: citation) { c in
             c.startSettled()
             let t0 = c.now
             let packets = make(c.typeName())

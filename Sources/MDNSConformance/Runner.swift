@@ -52,7 +52,7 @@ public enum ConformanceRunner {
         let t0 = target.now
         let o = c.run(ctx)
         return CaseResult(id: c.id, section: c.section, title: c.title, catalogue: c.catalogue, level: c.level,
-                          citation: c.citation, verdict: o.verdict, summary: o.summary, evidence: ctx.evidence,
+                          citation: c.citation, verdict: c.level.judge(o.verdict), summary: o.summary, evidence: ctx.evidence,
                           targetTime: target.now - t0)
     }
 

@@ -28,16 +28,44 @@ struct CatalogueTests {
     @Test("selection by id prefix, section and catalogue entry")
     func select() {
         let all = ResponderCatalogue.all
-        #expect(ConformanceRunner.select(all, pattern: "rfc6762-8.2*").count == 6)
-        #expect(ConformanceRunner.select(all, pattern: "A34").map(\.id) == ["rfc6762-8.1-probe-timing"])
+        #expect(ConformanceRunner.select(all, pattern: "rfc6762-8.2*").count == 7)
+        #expect(ConformanceRunner.select(all, pattern: "A34").map(\.id)
+            == ["rfc6762-8.1-probe-timing", "rfc6762-8.1-probe-start-delay", "rfc6762-8.1-probe-before-announce"])
         #expect(ConformanceRunner.select(all, pattern: nil).count == all.count)
     }
 
-    @Test("a target without a capability gets not-applicable, not a failure")
-    func notApplicable() {
+    @Test("a target without a capability gets unsupported, not n/a and not a failure")
+    func unsupported() {
         let r = Support.run("rfc6762-11-ip-ttl")
-        #expect(r.verdict == .notApplicable)
+        #expect(r.verdict == .unsupported)
         #expect(r.summary == "target lacks ipHeaders")
+    }
+
+    @Test("every case cites the sentence it checks, at its RFC 2119 level")
+    func levels() {
+        for c in ConformanceCatalogue.all {
+            #expect(c.citation.count >= 40, "\(c.id): no citation")
+            switch c.level {
+            case .must: #expect(c.citation.contains("MUST"), "\(c.id): a must case cites no MUST")
+            case .should: #expect(c.citation.contains("SHOULD") || c.citation.contains("RECOMMENDED"), "\(c.id): a should case cites no SHOULD")
+            case .info: break
+            }
+        }
+    }
+
+    @Test("a broken MUST fails, a broken SHOULD or info rule warns; other verdicts stand")
+    func verdictFollowsLevel() {
+        #expect(RequirementLevel.must.judge(.fail) == .fail)
+        #expect(RequirementLevel.should.judge(.fail) == .warn)
+        #expect(RequirementLevel.info.judge(.fail) == .warn)
+        for l in RequirementLevel.allCases {
+            for v in [Verdict.pass, .warn, .notApplicable, .unsupported] { #expect(l.judge(v) == v) }
+        }
+        var f = Faults()
+        f.skipProbing = true
+        #expect(Support.run("rfc6762-8.1-probe-before-announce", faults: f).verdict == .fail)
+        #expect(Support.run("rfc6762-8.1-probe-qu", faults: f).verdict == .warn)
+        #expect(Support.run("rfc6762-8.1-probe-timing", faults: f).verdict == .warn)
     }
 
     @Test("results are the same for the same seed")
@@ -49,16 +77,16 @@ struct CatalogueTests {
     @Test("reports: counts by section, JSON and JUnit")
     func reports() {
         let rs = [Support.run("rfc6762-8.1-probe-timing"), Support.run("rfc6762-11-ip-ttl"),
-                  Support.run("rfc6762-8.1-probe-format", faults: { var f = Faults(); f.skipProbing = true; return f }())]
+                  Support.run("rfc6762-8.1-probe-before-announce", faults: { var f = Faults(); f.skipProbing = true; return f }())]
         let counts = ConformanceReport.countsBySection(rs.map { ($0.section, $0.id) })
         #expect(counts.map(\.section) == ["RFC 6762 §8.1", "RFC 6762 §11"])
         #expect(counts.map(\.count) == [2, 1])
         let json = ConformanceReport.json(rs, target: "t", seed: 1, wallSeconds: 0.25)
-        #expect(json.hasPrefix("{\"target\":\"t\",\"seed\":1,\"runSeconds\":0.250,\"totals\":{\"cases\":3,\"pass\":1,\"warn\":0,\"fail\":1,\"notApplicable\":1}"))
+        #expect(json.hasPrefix("{\"target\":\"t\",\"seed\":1,\"runSeconds\":0.250,\"totals\":{\"cases\":3,\"pass\":1,\"warn\":0,\"fail\":1,\"notApplicable\":0,\"unsupported\":1}"))
         let xml = ConformanceReport.junit(rs, target: "t", wallSeconds: 1)
         #expect(xml.contains("<testsuites name=\"mdns conform\" tests=\"3\" failures=\"1\""))
         #expect(xml.contains("<skipped message=\"target lacks ipHeaders\"/>"))
         let text = ConformanceReport.text(rs, target: "t", seed: 1, verbose: false)
-        #expect(text.contains("3 cases: 1 pass, 0 warn, 1 fail, 1 n/a"))
+        #expect(text.contains("3 cases: 1 pass, 0 warn, 1 fail, 0 n/a, 1 unsupported"))
     }
 }
