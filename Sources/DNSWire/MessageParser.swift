@@ -42,6 +42,17 @@ public struct MessageParser {
             self.rrclass = rrclass; self.cacheFlush = cacheFlush; self.ttl = ttl
             self.rdataOffset = rdataOffset; self.rdata = rdata
         }
+
+        /// From the class as on the wire. RFC 6891 §6.1.2: OPT's class is a payload size; its
+        /// top bit is not a cache-flush bit.
+        @inlinable @inline(__always)
+        init(start: Int, section: Section, name: NameRef, type: RRType, wireClass cls: UInt16, ttl: UInt32,
+             rdataOffset: Int, rdata: RDataView) {
+            let isOPT = type == .opt
+            self.init(offset: start, section: section, name: name, type: type,
+                      rrclass: RRClass(isOPT ? cls : cls & ~mdnsClassTopBit),
+                      cacheFlush: !isOPT && cls & mdnsClassTopBit != 0, ttl: ttl, rdataOffset: rdataOffset, rdata: rdata)
+        }
     }
 
     /// Reads the header and checks the counts against the bytes that follow.
@@ -92,16 +103,7 @@ public struct MessageParser {
         guard questionsLeft > 0 else { return nil }
         let start = reader.offset
         let name = try reader.readName(bound: reader.count)
-        let type: UInt16, cls: UInt16
-        if reader.remaining >= 4 {
-            let v = UInt32(bigEndian: reader.bytes.loadUnaligned(fromByteOffset: reader.offset, as: UInt32.self))
-            type = UInt16(truncatingIfNeeded: v &>> 16)
-            cls = UInt16(truncatingIfNeeded: v)
-            reader.offset &+= 4
-        } else {
-            type = try reader.readUInt16("a question type")
-            cls = try reader.readUInt16("a question class")
-        }
+        let (type, cls) = try readQuestionFields()
         questionsLeft &-= 1
         return QuestionView(offset: start, name: name, type: RRType(type), qclass: RRClass(cls & ~mdnsClassTopBit),
                             unicastResponse: cls & mdnsClassTopBit != 0)
@@ -111,13 +113,40 @@ public struct MessageParser {
     @inlinable
     public mutating func nextRecord() throws(DNSWireError) -> RecordView? {
         while questionsLeft > 0 { _ = try nextQuestion() }
-        let section: Section
-        if answersLeft > 0 { section = .answer; answersLeft &-= 1 }
-        else if authoritiesLeft > 0 { section = .authority; authoritiesLeft &-= 1 }
-        else if additionalsLeft > 0 { section = .additional; additionalsLeft &-= 1 }
-        else { return nil }
+        guard let section = takeRecordSection() else { return nil }
         let start = reader.offset
         let name = try reader.readName(bound: reader.count)
+        let (type, cls, ttl, rdlength) = try readRecordFields()
+        let rdataOffset = reader.offset
+        let rdata = try reader.readRData(type: type, length: rdlength)
+        return RecordView(start: start, section: section, name: name, type: type, wireClass: cls, ttl: ttl,
+                          rdataOffset: rdataOffset, rdata: rdata)
+    }
+
+    /// The section of the next record, counted off; nil when every record was read.
+    @inlinable @inline(__always)
+    mutating func takeRecordSection() -> Section? {
+        if answersLeft > 0 { answersLeft &-= 1; return .answer }
+        if authoritiesLeft > 0 { authoritiesLeft &-= 1; return .authority }
+        if additionalsLeft > 0 { additionalsLeft &-= 1; return .additional }
+        return nil
+    }
+
+    /// QTYPE and QCLASS after a question's name.
+    @inlinable @inline(__always)
+    mutating func readQuestionFields() throws(DNSWireError) -> (type: UInt16, cls: UInt16) {
+        guard reader.remaining >= 4 else {
+            return (try reader.readUInt16("a question type"), try reader.readUInt16("a question class"))
+        }
+        let v = UInt32(bigEndian: reader.bytes.loadUnaligned(fromByteOffset: reader.offset, as: UInt32.self))
+        reader.offset &+= 4
+        return (UInt16(truncatingIfNeeded: v &>> 16), UInt16(truncatingIfNeeded: v))
+    }
+
+    /// TYPE, CLASS, TTL and RDLENGTH after a record's name, with RDLENGTH checked against the
+    /// bytes left: past this point the record's extent is known.
+    @inlinable @inline(__always)
+    mutating func readRecordFields() throws(DNSWireError) -> (type: RRType, cls: UInt16, ttl: UInt32, rdlength: Int) {
         let type: RRType, cls: UInt16, ttl: UInt32, rdlength: Int
         if reader.remaining >= 10 {
             // TYPE, CLASS, TTL, RDLENGTH with one bounds check.
@@ -135,17 +164,10 @@ public struct MessageParser {
             ttl = try reader.readUInt32("a record TTL")
             rdlength = Int(try reader.readUInt16("RDLENGTH"))
         }
-        let rdataOffset = reader.offset
         guard rdlength <= reader.remaining else {
-            throw DNSWireError(.truncated, at: rdataOffset &- 2, "RDLENGTH \(rdlength) but \(reader.remaining) bytes remain")
+            throw DNSWireError(.truncated, at: reader.offset &- 2, "RDLENGTH \(rdlength) but \(reader.remaining) bytes remain")
         }
-        let rdata = try reader.readRData(type: type, length: rdlength)
-        // RFC 6891 §6.1.2: OPT's class is a payload size; its top bit is not a cache-flush bit.
-        let isOPT = type == .opt
-        return RecordView(offset: start, section: section, name: name, type: type,
-                          rrclass: RRClass(isOPT ? cls : cls & ~mdnsClassTopBit),
-                          cacheFlush: !isOPT && cls & mdnsClassTopBit != 0, ttl: ttl,
-                          rdataOffset: rdataOffset, rdata: rdata)
+        return (type, cls, ttl, rdlength)
     }
 
     /// True when every question and record the header announced has been read.

@@ -100,6 +100,35 @@ public enum FuzzTargets {
         case (.failure(let a), .failure(let b)):
             if a != b { return FuzzFailure(t, "strict and lenient decodes fail differently: \(a) / \(b)") }
         }
+        return checkSalvage(bytes, lenient: lenient)
+    }
+
+    /// Salvage keeps a superset of what strict decoding accepts: the same message when strict
+    /// succeeds; when strict fails, either the framing broke (salvage fails too) or the first
+    /// entry salvage drops carries strict's error. Kept and dropped entries add up to the counts.
+    static func checkSalvage(_ bytes: UnsafeRawBufferPointer, lenient: Result<Message, DNSWireError>) -> FuzzFailure? {
+        let t = "decode"
+        let salvaged = Result { () throws(DNSWireError) in try SalvagedMessage(decoding: bytes) }
+        switch (lenient, salvaged) {
+        case (.success(let m), .success(let s)):
+            if s.message != m || !s.isComplete { return FuzzFailure(t, "salvage differs from the strict decode: \(s.dropped)") }
+        case (.success, .failure(let e)):
+            return FuzzFailure(t, "salvage rejected what strict decoding accepted: \(e)")
+        case (.failure(let e), .success(let s)):
+            if s.dropped.first?.error != e { return FuzzFailure(t, "salvage's first drop is not strict's error \(e): \(s.dropped)") }
+            let h = s.message.header
+            var dq = 0, dr = [0, 0, 0]
+            for d in s.dropped {
+                if case .record(let section) = d.entry { dr[section.rawValue] += 1 } else { dq += 1 }
+            }
+            let m = s.message
+            if m.questions.count + dq != Int(h.questionCount) || m.answers.count + dr[0] != Int(h.answerCount)
+                || m.authorities.count + dr[1] != Int(h.authorityCount) || m.additionals.count + dr[2] != Int(h.additionalCount) {
+                return FuzzFailure(t, "salvage's kept and dropped entries do not add up to the header counts")
+            }
+        case (.failure, .failure):
+            break
+        }
         return nil
     }
 

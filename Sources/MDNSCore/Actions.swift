@@ -66,6 +66,8 @@ public struct Statistics: Hashable, Sendable {
     public var messagesSent = 0
     /// Decode failures by DNSWire error code.
     public var decodeErrors: [DNSWireError.Code: Int] = [:]
+    /// Questions and records left out of packets whose framing held (salvage decoding), by code.
+    public var salvageDrops: [DNSWireError.Code: Int] = [:]
     public var dropped: [DropReason: Int] = [:]
     /// Entries dropped because a cap was reached (the oldest goes).
     public var overflows: [LimitKind: Int] = [:]

@@ -4,7 +4,8 @@ import DNSWire
 ///
 /// It reads no clock and opens no socket: every event carries `now`, randomness comes from the
 /// seed in `Configuration`, and the driver calls `advance(to:)` at `nextDeadline`. Network input
-/// never throws: malformed packets are dropped, counted by error code, and change no state.
+/// never throws: malformed packets are dropped, counted by error code, and change no state (a
+/// packet whose framing holds loses only its bad entries: see `receive(bytes:)`).
 ///
 /// The engine owns a `Responder` (probe, announce, answer, defend, goodbye) and, beside it, a
 /// `Querier` (queries, cache, browse and resolve; Engine+Querier.swift). `receive` is the one
@@ -76,12 +77,16 @@ public struct MDNSEngine: Sendable {
         return responder.drain() + querier.drain()
     }
 
-    /// Raw datagram bytes arrived. Bytes that do not decode are dropped and counted by error code.
+    /// Raw datagram bytes arrived, decoded in salvage mode (DNSWire `SalvagedMessage`): a question
+    /// or record whose content is bad is left out and counted by error code in
+    /// `statistics.salvageDrops`, and the rest is received. Bytes whose framing breaks are dropped
+    /// whole and counted in `statistics.decodeErrors`.
     public mutating func receive(bytes: [UInt8], from source: SocketAddress, interface: InterfaceID,
                                  via: ReceivedVia = .multicast, at now: Instant) -> [Action] {
         do {
-            let m = try Message(decoding: bytes)
-            return receive(m, from: source, interface: interface, via: via, at: now)
+            let s = try SalvagedMessage(decoding: bytes)
+            for d in s.dropped { responder.statistics.salvageDrops[d.error.code, default: 0] += 1 }
+            return receive(s.message, from: source, interface: interface, via: via, at: now)
         } catch {
             responder.statistics.packetsReceived += 1
             responder.statistics.decodeErrors[error.code, default: 0] += 1

@@ -138,14 +138,14 @@ public struct EngineEventSequence: Hashable, Sendable {
         return s
     }
 
-    /// A packet that does not decode (a structure-aware mutation rejected by DNSWire), from
-    /// `seed`, addressed like the sequence's other traffic.
+    /// A packet that does not decode, even in salvage mode (a structure-aware mutation whose
+    /// framing DNSWire rejects), from `seed`, addressed like the sequence's other traffic.
     public func malformedPacket(seed: UInt64) -> ReceivedPacket {
         var rng = SeededRandom(seed: seed)
         var g = EventGenerator(interfaces: interfaces)
         while true {
             let p = g.hostilePacket(&rng)
-            if (try? Message(decoding: p.bytes)) == nil { return p }
+            if (try? SalvagedMessage(decoding: p.bytes)) == nil { return p }
         }
     }
 

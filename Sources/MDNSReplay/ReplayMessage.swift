@@ -16,37 +16,36 @@ public struct ReplayMessage: Sendable {
         case goodbye
         /// RFC 6762 §6.7: a reply from port 5353 to a legacy querier's port.
         case legacyResponse = "legacy-response"
-        /// The codec rejected the message.
+        /// The codec rejected the message: its framing breaks, even in salvage mode.
         case malformed
     }
 
     public var datagram: UDPDatagram
+    /// The entries salvage decoding kept; nil when the framing breaks.
     public var message: Message?
+    /// Why the message was rejected.
     public var error: DNSWireError?
+    /// Questions and records left out of `message` (salvage decoding), each with its error.
+    public var dropped: [SalvageDrop]
     /// Bytes after the last record (accepted, reported).
     public var trailingBytes: Int
     public var kind: Kind
 
     public init(_ d: UDPDatagram) {
         datagram = d
-        var trailing = 0
-        var msg: Message? = nil
-        var err: DNSWireError? = nil
         do throws(DNSWireError) {
-            msg = try Message(decoding: d.payload)
+            let s = try SalvagedMessage(decoding: d.payload)
+            message = s.message
+            error = nil
+            dropped = s.dropped
+            trailingBytes = s.trailingByteCount
         } catch {
-            if error.code == .trailingBytes {
-                // Accepted with a note: the records before the extra bytes are whole.
-                trailing = d.payload.count - error.offset
-                msg = try? Message(decoding: d.payload, options: .init(allowTrailingBytes: true))
-            } else {
-                err = error
-            }
+            message = nil
+            self.error = error
+            dropped = []
+            trailingBytes = 0
         }
-        message = msg
-        error = err
-        trailingBytes = trailing
-        kind = ReplayMessage.classify(msg, d)
+        kind = ReplayMessage.classify(message, d)
     }
 
     static func classify(_ m: Message?, _ d: UDPDatagram) -> Kind {

@@ -23,7 +23,20 @@ public enum Transcript {
         for r in msg.answers { s += " | an " + record(r) }
         for r in msg.authorities { s += " | ns " + record(r) }
         for r in msg.additionals { s += " | ar " + record(r) }
+        for x in m.dropped { s += " | dropped " + dropped(x) }
         return s
+    }
+
+    /// An entry salvage decoding left out: where it was, and why.
+    public static func dropped(_ d: SalvageDrop) -> String {
+        let place: String
+        switch d.entry {
+        case .question: place = "qd"
+        case .record(.answer): place = "an"
+        case .record(.authority): place = "ns"
+        case .record(.additional): place = "ar"
+        }
+        return "\(place)#\(d.index) \(d.type) \(d.error.code.rawValue)@\(d.error.offset): \(d.error.reason)"
     }
 
     /// A frame that could not be decoded, as a comment line.
@@ -66,6 +79,7 @@ public enum MessageJSON {
         if let msg = m.message {
             o.append(("trailingBytes", .int(m.trailingBytes)))
             o.append(("message", message(msg)))
+            if !m.dropped.isEmpty { o.append(("dropped", .array(m.dropped.map(\.jsonValue)))) }
         } else if let e = m.error {
             o.append(("error", e.jsonValue))
         }

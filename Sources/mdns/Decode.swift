@@ -12,7 +12,10 @@ struct Decode: ParsableCommand {
         discussion: """
         The message comes as hex (an argument, or stdin when no argument is given; whitespace, \
         0x prefixes and # comments are ignored) or as a binary file (--file). A bad message prints \
-        the error code, the byte offset and a hex dump marking that offset, and exits with status 1.
+        the error code, the byte offset and a hex dump marking that offset, and exits with status 1. \
+        Decoding is strict: with --salvage, questions and records whose framing is intact are kept \
+        and each bad one is listed with its error (exit status 2 when any was dropped); the message \
+        is still rejected when its framing breaks.
         """
     )
 
@@ -28,11 +31,21 @@ struct Decode: ParsableCommand {
     @Flag(help: "Accept bytes after the last record (reported, not an error).")
     var allowTrailing = false
 
+    @Flag(help: "Keep the entries whose framing is intact, list the ones dropped (implies --allow-trailing).")
+    var salvage = false
+
     func run() throws {
         let bytes = try input()
-        do {
-            let m = try Message(decoding: bytes, options: .init(allowTrailingBytes: allowTrailing))
-            if json { print(m.jsonValue.text) } else { print(m.description, terminator: "") }
+        var complete = true
+        do throws(DNSWireError) {
+            if salvage {
+                let s = try SalvagedMessage(decoding: bytes)
+                printSalvaged(s)
+                complete = s.isComplete
+            } else {
+                let m = try Message(decoding: bytes, options: .init(allowTrailingBytes: allowTrailing))
+                if json { print(m.jsonValue.text) } else { print(m.description, terminator: "") }
+            }
         } catch {
             let e = error
             if json {
@@ -42,6 +55,19 @@ struct Decode: ParsableCommand {
                 FileIO.stderr(Hex.dump(bytes, mark: e.offset))
             }
             throw ExitCode(1)
+        }
+        if !complete { throw ExitCode(2) }
+    }
+
+    func printSalvaged(_ s: SalvagedMessage) {
+        if json {
+            print(JSONValue.object([("message", s.message.jsonValue), ("dropped", .array(s.dropped.map(\.jsonValue))),
+                                    ("trailingBytes", .int(s.trailingByteCount))]).text)
+        } else {
+            print(s.message.description, terminator: "")
+            if !s.dropped.isEmpty { print("\n;; DROPPED: \(s.dropped.count)") }
+            for d in s.dropped { print(";\(d)") }
+            if s.trailingByteCount > 0 { print(";; TRAILING BYTES: \(s.trailingByteCount)") }
         }
     }
 

@@ -113,6 +113,21 @@ struct MalformedTests {
         #expect(h.engine.responder.pendingResponseCount == 1)
     }
 
+    @Test("a response with one bad record: the others are received, the bad one counted by code")
+    func salvaged() {
+        var h = QHarness()
+        let good = QHarness.a(QHarness.host, 7, flush: false)
+        var bytes = QHarness.response([good, good]).encoded(compression: .none)
+        // The second record becomes an A with 3 bytes of rdata: its framing (RDLENGTH) holds.
+        bytes.removeLast()
+        bytes[bytes.count - 4] = 3
+        let actions = h.engine.receive(bytes: bytes, from: QHarness.peer, interface: InterfaceID(1), at: h.now)
+        #expect(!actions.contains { if case .report(.dropped(.malformed)) = $0 { true } else { false } })
+        #expect(h.cached(QHarness.host, .a).map(\.record.rdata) == [good.rdata])
+        #expect(h.engine.statistics.salvageDrops == [.rdataLengthMismatch: 1])
+        #expect(h.engine.statistics.decodeErrors.isEmpty)
+    }
+
     @Test("packets for an unknown interface are dropped")
     func unknownInterface() {
         var h = Harness()

@@ -56,7 +56,7 @@ struct EngineEventPropertyTests {
         await propertyCheck(count: 40, input: Gen.uint64(), Gen.int(in: 0...59)) { seed, at in
             let s = EngineEventSequence(seed: seed, length: 60)
             let p = s.malformedPacket(seed: seed ^ 0x5EED)
-            #expect((try? Message(decoding: p.bytes)) == nil, "seed \(hex(seed))")
+            #expect((try? SalvagedMessage(decoding: p.bytes)) == nil, "seed \(hex(seed))")
             let with = s.inserting(.receive(p), at: at)
             let r0 = s.run(), r1 = with.run()
             // At the hostile packet's step: one drop report and nothing else.
