@@ -55,7 +55,7 @@ let package = Package(
 
         .testTarget(name: "PCAPTests", dependencies: ["PCAP"]),
         .testTarget(name: "MDNSCoreTests", dependencies: ["MDNSCore", "DNSWire", "MDNSConformance"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["MDNSConformance", "MDNSCore", "DNSWire"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["MDNSConformance", "MDNSCore", "DNSWire", "PCAP"]),
         .testTarget(name: "MDNSReplayTests", dependencies: ["MDNSReplay", "PCAP", "DNSWire"]),
         .testTarget(
             name: "MDNSGeneratorsTests",

@@ -14,6 +14,8 @@ public struct CaseResult: Sendable {
     public var evidence: [String]
     /// Time that passed on the target's clock.
     public var targetTime: Duration
+    /// Capture frame numbers that decided the verdict (recordings only).
+    public var frames: [Int] = []
 }
 
 /// Runs cases, each against a fresh target.
@@ -140,40 +142,90 @@ public enum ConformanceReport {
         return out
     }
 
+    /// One device (the engine, or a host of a recording) and its results: the unit of the JSON
+    /// and JUnit reports of both `mdns conform` and `mdns conform --capture`.
+    public struct DeviceResults: Sendable {
+        public var name: String
+        public var addresses: [String]
+        public var hostNames: [String]
+        public var roles: [String]
+        public var packets: Int
+        public var cases: [CaseResult]
+        public init(name: String, addresses: [String], hostNames: [String], roles: [String], packets: Int, cases: [CaseResult]) {
+            self.name = name; self.addresses = addresses; self.hostNames = hostNames; self.roles = roles
+            self.packets = packets; self.cases = cases
+        }
+    }
+
+    /// The JSON schema version of `json`.
+    public static let schema = "mdns-conform/1"
+
+    /// The engine's results as one device.
     public static func json(_ rs: [CaseResult], target: String, seed: UInt64, wallSeconds: Double) -> String {
-        let t = tally(rs)
-        var out = "{\"target\":\(quote(target)),\"seed\":\(seed),\"runSeconds\":\(format(wallSeconds)),"
-        out += "\"totals\":{\"cases\":\(rs.count),\"pass\":\(t[.pass, default: 0]),\"warn\":\(t[.warn, default: 0]),"
-        out += "\"fail\":\(t[.fail, default: 0]),\"notApplicable\":\(t[.notApplicable, default: 0]),\"unsupported\":\(t[.unsupported, default: 0])},"
-        out += "\"bySection\":{" + countsBySection(rs.map { ($0.section, $0.id) }).map { "\(quote($0.section)):\($0.count)" }.joined(separator: ",") + "},"
-        out += "\"cases\":[" + rs.map { r in
-            "{\"id\":\(quote(r.id)),\"section\":\(quote(r.section)),\"title\":\(quote(r.title)),"
-                + "\"level\":\(quote(r.level.rawValue)),\"citation\":\(quote(r.citation)),"
-                + "\"catalogue\":[\(r.catalogue.map(quote).joined(separator: ","))],\"verdict\":\(quote(r.verdict.rawValue)),"
-                + "\"summary\":\(quote(r.summary)),\"targetSeconds\":\(format(r.targetTime.seconds)),"
-                + "\"evidence\":[\(r.evidence.map(quote).joined(separator: ","))]}"
+        let device = DeviceResults(name: target, addresses: [], hostNames: [], roles: ["responder", "querier"], packets: 0, cases: rs)
+        return json(kind: "engine", target: target, extra: "\"seed\":\(seed),", devices: [device], wallSeconds: wallSeconds)
+    }
+
+    /// One document: the target, totals over every device, then each device with its cases.
+    public static func json(kind: String, target: String, extra: String = "", devices: [DeviceResults], wallSeconds: Double) -> String {
+        let all = devices.flatMap(\.cases)
+        var out = "{\"schema\":\(quote(schema)),\"kind\":\(quote(kind)),\"target\":\(quote(target)),\(extra)\"runSeconds\":\(format(wallSeconds)),"
+        out += "\"totals\":\(totals(all)),"
+        out += "\"bySection\":{" + countsBySection(all.map { ($0.section, $0.id) }).map { "\(quote($0.section)):\($0.count)" }.joined(separator: ",") + "},"
+        out += "\"devices\":[" + devices.map { d in
+            "{\"name\":\(quote(d.name)),\"addresses\":[\(d.addresses.map(quote).joined(separator: ","))],"
+                + "\"hostNames\":[\(d.hostNames.map(quote).joined(separator: ","))],\"roles\":[\(d.roles.map(quote).joined(separator: ","))],"
+                + "\"packets\":\(d.packets),\"totals\":\(totals(d.cases)),\"cases\":[" + d.cases.map(caseJSON).joined(separator: ",") + "]}"
         }.joined(separator: ",") + "]}"
         return out
     }
 
-    public static func junit(_ rs: [CaseResult], target: String, wallSeconds: Double) -> String {
+    static func totals(_ rs: [CaseResult]) -> String {
         let t = tally(rs)
+        return "{\"cases\":\(rs.count),\"pass\":\(t[.pass, default: 0]),\"warn\":\(t[.warn, default: 0]),\"fail\":\(t[.fail, default: 0]),"
+            + "\"notApplicable\":\(t[.notApplicable, default: 0]),\"unsupported\":\(t[.unsupported, default: 0])}"
+    }
+
+    static func caseJSON(_ r: CaseResult) -> String {
+        "{\"id\":\(quote(r.id)),\"section\":\(quote(r.section)),\"title\":\(quote(r.title)),"
+            + "\"level\":\(quote(r.level.rawValue)),\"citation\":\(quote(r.citation)),"
+            + "\"catalogue\":[\(r.catalogue.map(quote).joined(separator: ","))],\"verdict\":\(quote(r.verdict.rawValue)),"
+            + "\"summary\":\(quote(r.summary)),\"targetSeconds\":\(format(r.targetTime.seconds)),"
+            + "\"frames\":[\(r.frames.map(String.init).joined(separator: ","))],"
+            + "\"evidence\":[\(r.evidence.map(quote).joined(separator: ","))]}"
+    }
+
+    public static func junit(_ rs: [CaseResult], target: String, wallSeconds: Double) -> String {
+        junit([DeviceResults(name: target, addresses: [], hostNames: [], roles: [], packets: 0, cases: rs)], wallSeconds: wallSeconds)
+    }
+
+    /// JUnit XML: a test suite per device, a test case per case.
+    public static func junit(_ devices: [DeviceResults], wallSeconds: Double) -> String {
+        let all = devices.flatMap(\.cases)
+        let t = tally(all)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"mdns conform\" tests=\"\(rs.count)\" failures=\"\(t[.fail, default: 0])\" time=\"\(format(wallSeconds))\">\n"
-        out += "  <testsuite name=\(xattr(target)) tests=\"\(rs.count)\" failures=\"\(t[.fail, default: 0])\" skipped=\"\(t[.notApplicable, default: 0] + t[.unsupported, default: 0])\">\n"
-        for r in rs {
-            out += "    <testcase classname=\(xattr(r.section)) name=\(xattr(r.id + " " + r.title)) time=\"\(format(r.targetTime.seconds))\">\n"
+        out += "<testsuites name=\"mdns conform\" tests=\"\(all.count)\" failures=\"\(t[.fail, default: 0])\" time=\"\(format(wallSeconds))\">\n"
+        for d in devices { out += suite(d) }
+        out += "</testsuites>\n"
+        return out
+    }
+
+    static func suite(_ d: DeviceResults) -> String {
+        let t = tally(d.cases)
+        let name = d.addresses.isEmpty ? d.name : d.name + " [" + d.addresses.joined(separator: ", ") + "]"
+        var out = "  <testsuite name=\(xattr(name)) tests=\"\(d.cases.count)\" failures=\"\(t[.fail, default: 0])\" skipped=\"\(t[.notApplicable, default: 0] + t[.unsupported, default: 0])\">\n"
+        for r in d.cases {
+            out += "    <testcase classname=\(xattr(r.section)) name=\(xattr(r.title.isEmpty ? r.id : r.id + " " + r.title)) time=\"\(format(r.targetTime.seconds))\">\n"
             let ev = r.evidence.joined(separator: "\n")
             switch r.verdict {
             case .fail: out += "      <failure message=\(xattr(r.summary))>\(xml(ev))</failure>\n"
             case .notApplicable, .unsupported: out += "      <skipped message=\(xattr(r.summary))/>\n"
-            case .warn: out += "      <system-out>WARN: \(xml(r.summary))\n\(xml(ev))</system-out>\n"
+            case .warn: out += "      <system-out>WARN (\(r.level.rawValue)): \(xml(r.summary))\n\(xml(ev))</system-out>\n"
             case .pass: break
             }
             out += "    </testcase>\n"
         }
-        out += "  </testsuite>\n</testsuites>\n"
-        return out
+        return out + "  </testsuite>\n"
     }
 
     static func format(_ d: Double) -> String {
@@ -182,7 +234,7 @@ public enum ConformanceReport {
         return "\(v / 1000).\(String(repeating: "0", count: 3 - ms.count))\(ms)"
     }
 
-    static func quote(_ s: String) -> String { JSONValue.string(s).text }
+    public static func quote(_ s: String) -> String { JSONValue.string(s).text }
 
     static func xml(_ s: String) -> String {
         var out = ""

@@ -41,20 +41,11 @@ struct Conform: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit status 1 on: must (any fail, the default) or should (any fail or warn).")
     var failOn: FailurePolicy = .must
 
-    @Option(help: "Judge a recording instead (repeatable): the cases that can be judged from traffic alone, with a verdict per device (source address) and the frames as evidence.")
+    @Option(help: "Judge a recording instead (repeatable): the capture rules, a verdict per device (a host: its addresses and host names, its roles) with the deciding frames. --case, --list, --json (one document per file), --junit (a suite per device) and --fail-on apply.")
     var capture: [String] = []
 
     func run() throws {
-        if !capture.isEmpty {
-            var failed = false
-            for f in capture {
-                let r = CaptureConformance.run(path: f)
-                print(CaptureConformance.text(r, verbose: verbose), terminator: "")
-                if r.fileError != nil || r.devices.contains(where: { failOn.fails($0.worst) }) { failed = true }
-            }
-            if failed { throw ExitCode(1) }
-            return
-        }
+        if !capture.isEmpty { return try runCaptures() }
         let cases = ConformanceRunner.select(ConformanceCatalogue.all, pattern: pattern)
         if list {
             for c in cases { print("\(c.id.padded(44)) \(c.section.padded(16)) \(c.catalogue.joined(separator: ", "))") }
@@ -87,12 +78,45 @@ struct Conform: ParsableCommand {
             print("Run time: \(format(wall)) s (\(format(virtual.seconds)) s of virtual time)")
         }
         if let junit {
-            let xml = ConformanceReport.junit(results, target: target, wallSeconds: wall)
-            guard let f = fopen(junit, "w") else { throw ValidationError("cannot write \(junit)") }
-            _ = xml.withCString { fputs($0, f) }
-            fclose(f)
+            try writeFile(ConformanceReport.junit(results, target: target, wallSeconds: wall), to: junit)
         }
         if results.contains(where: { failOn.fails($0.verdict) }) { throw ExitCode(1) }
+    }
+
+    /// `--capture`: every file judged with the capture rules, in the same formats as the engine's results.
+    func runCaptures() throws {
+        let rules = CaptureConformance.select(pattern)
+        if list {
+            for r in rules { print("\(r.id.padded(32)) \(r.section.padded(16)) \(r.level.rawValue)") }
+            print("\(rules.count) capture rules")
+            return
+        }
+        guard !rules.isEmpty else { throw ValidationError("no capture rule matches \(pattern ?? "")") }
+        var failed = false
+        var suites: [ConformanceReport.DeviceResults] = []
+        let clock = ContinuousClock()
+        for f in capture {
+            let started = clock.now
+            let r = CaptureConformance.run(path: f, rules: rules)
+            let devices = r.devices.map(CaptureConformance.results)
+            if json {
+                var extra = "\"capture\":{\"datagrams\":\(r.datagrams),\"undecodable\":\(r.undecodable),\"ignored\":\(r.ignored),\"duplicates\":\(r.duplicates),"
+                extra += "\"error\":\(r.fileError.map { ConformanceReport.quote("\($0)") } ?? "null")},"
+                print(ConformanceReport.json(kind: "capture", target: f, extra: extra, devices: devices, wallSeconds: (clock.now - started).seconds))
+            } else {
+                print(CaptureConformance.text(r, verbose: verbose), terminator: "")
+            }
+            suites += devices.map { d in var d = d; d.name = f + ": " + d.name; return d }
+            if r.fileError != nil || r.devices.contains(where: { failOn.fails($0.worst) }) { failed = true }
+        }
+        if let junit { try writeFile(ConformanceReport.junit(suites, wallSeconds: 0), to: junit) }
+        if failed { throw ExitCode(1) }
+    }
+
+    func writeFile(_ text: String, to path: String) throws {
+        guard let f = fopen(path, "w") else { throw ValidationError("cannot write \(path)") }
+        _ = text.withCString { fputs($0, f) }
+        fclose(f)
     }
 
     func printSections(_ cases: [(section: String, id: String)]) {

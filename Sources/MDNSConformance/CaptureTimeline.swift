@@ -1,0 +1,195 @@
+import DNSWire
+import MDNSCore
+import PCAP
+
+extension CaptureConformance {
+    /// Times the classification and the rules measure against, in nanoseconds.
+    public enum Window {
+        /// Probes for one name further apart than this start a new series (RFC 6762 §8.1 sends
+        /// them 250 ms apart; a lost tiebreak waits one second, §8.2).
+        public static let probeSeriesGap: Int64 = 750_000_000
+        /// RFC 6762 §8.1: the probing host listens this long after its third probe.
+        public static let probeListen: Int64 = 250_000_000
+        /// A response this long after a query that it answers is taken as the answer to it.
+        public static let reply: Int64 = 1_000_000_000
+        /// Responses naming a freshly probed name this long after probing are its announcements
+        /// (RFC 6762 §8.3 allows up to eight, the interval doubling from one second).
+        public static let announcing: Int64 = 10_000_000_000
+        /// Clock and timer slack allowed on every lower bound the RFC gives.
+        public static let slack: Int64 = 2_000_000
+        /// A packet already on its way when a conflict arrives.
+        public static let inFlight: Int64 = 50_000_000
+    }
+
+    /// One thing a device did, classified.
+    public struct Event: Sendable {
+        public enum Kind: String, Sendable, CaseIterable {
+            case probe, query
+            case legacyQuery = "legacy-query"
+            /// An unsolicited multicast response (RFC 6762 §8.3).
+            case announcement
+            /// A multicast response to another host's query.
+            case answer
+            /// A response to another host's probe for a name this device holds (RFC 6762 §8.1, §9).
+            case defence
+            /// A response whose answers all have TTL 0 (RFC 6762 §10.1).
+            case goodbye
+            /// A unicast response to port 5353 (a QU answer, RFC 6762 §5.4).
+            case unicastReply = "unicast-reply"
+            /// A unicast response to a legacy querier's port (RFC 6762 §6.7).
+            case legacyReply = "legacy-reply"
+        }
+        public var kind: Kind
+        /// Index of the packet in the capture.
+        public var packet: Int
+        /// The query or probe (capture index) this answers.
+        public var cause: Int?
+    }
+
+    /// A series of probes for one name, and how it ended.
+    public struct ProbeSeries: Sendable {
+        public enum End: Sendable, Equatable {
+            /// Three or more probes, no conflict: the name is the device's (RFC 6762 §8.1).
+            case completed
+            /// Another host's response (capture index) held the name (RFC 6762 §8.1).
+            case conflict(Int)
+            /// Another host's simultaneous probe (capture index) had later data (RFC 6762 §8.2).
+            case lostTiebreak(Int)
+            /// The capture ended before the series could.
+            case cut
+            /// Fewer than three probes and nothing that explains it.
+            case short
+        }
+        public var name: DNSName
+        /// The address the series was sent from: a dual-stack host probes on each family.
+        public var source: PCAP.IPAddress
+        public var probes: [Int]
+        /// The device's proposed records for the name (Authority Section of its probes).
+        public var proposed: [ResourceRecord]
+        public var end: End
+        /// A simultaneous probe (capture index) this series won (RFC 6762 §8.2).
+        public var wonAgainst: Int?
+    }
+
+    /// A device's traffic in order, each packet classified, with its probe series.
+    public struct Timeline: Sendable {
+        public var device: DeviceIdentity
+        /// The whole capture (causes and other hosts' traffic are indices into it).
+        public var all: [Packet]
+        public var events: [Event]
+        public var series: [ProbeSeries]
+
+        public var captureEnd: Int64 { all.last?.time ?? 0 }
+        public func packet(_ e: Event) -> Packet { all[e.packet] }
+        public func events(_ kinds: Event.Kind...) -> [Event] { events.filter { kinds.contains($0.kind) } }
+        public func isMine(_ i: Int) -> Bool { device.packets.contains(i) }
+    }
+
+    /// Names a probe asks about: questions whose name has proposed records in its Authority Section.
+    static func probedNames(_ m: Message) -> [DNSName] {
+        var out: [DNSName] = []
+        for q in m.questions where !out.contains(q.name) && m.authorities.contains(where: { $0.name == q.name }) { out.append(q.name) }
+        return out
+    }
+
+    /// Classifies a device's packets (two steps: probe series first, then each packet).
+    public static func timeline(_ d: DeviceIdentity, in all: [Packet]) -> Timeline {
+        var t = Timeline(device: d, all: all, events: [], series: probeSeries(d, all))
+        for i in d.packets { t.events.append(classify(i, t)) }
+        return t
+    }
+
+    static func probeSeries(_ d: DeviceIdentity, _ all: [Packet]) -> [ProbeSeries] {
+        var series: [ProbeSeries] = []
+        var open: [String: Int] = [:]
+        for i in d.packets where all[i].isProbe {
+            let m = all[i].message!
+            for n in probedNames(m) {
+                let proposed = m.authorities.filter { $0.name == n }
+                let key = "\(n) \(all[i].source)"
+                if let s = open[key], all[i].time - all[series[s].probes.last!].time <= Window.probeSeriesGap {
+                    series[s].probes.append(i)
+                } else {
+                    open[key] = series.count
+                    series.append(ProbeSeries(name: n, source: all[i].source, probes: [i], proposed: proposed, end: .short))
+                }
+            }
+        }
+        return series.map { settle($0, d, all) }
+    }
+
+    /// How a series ended: a conflicting response, a lost tiebreak, three probes, or the capture's end.
+    static func settle(_ s: ProbeSeries, _ d: DeviceIdentity, _ all: [Packet]) -> ProbeSeries {
+        var s = s
+        let start = all[s.probes[0]].time, listenEnd = all[s.probes.last!].time + Window.probeListen
+        // A simultaneous probe may come just before the series' first.
+        for (i, p) in all.enumerated() where p.time >= start - Window.probeListen && p.time <= listenEnd && !d.packets.contains(i) {
+            guard let m = p.message else { continue }
+            if p.time >= start && p.isResponse && p.sourcePort == mdnsPort && conflicts(m.answers + m.additionals, with: s) {
+                s.end = .conflict(i)
+                return s
+            }
+            if p.isProbe {
+                let theirs = m.authorities.filter { $0.name == s.name }
+                guard !theirs.isEmpty, !sameSet(theirs, s.proposed) else { continue }
+                let c = Tiebreak.compare(s.proposed, theirs)
+                if c < 0 { s.end = .lostTiebreak(i); return s }
+                if c > 0 && s.wonAgainst == nil { s.wonAgainst = i }
+            }
+        }
+        // Fewer than three probes is short only when the recording covers the series' whole span.
+        let covered = start - all[0].time > Window.probeSeriesGap && all.last!.time - listenEnd > Window.probeListen
+        if s.probes.count >= 3 { s.end = .completed } else if !covered { s.end = .cut }
+        return s
+    }
+
+    /// RFC 6762 §9: a record of the name with other rdata; identical rdata is never a conflict.
+    static func conflicts(_ rs: [ResourceRecord], with s: ProbeSeries) -> Bool {
+        rs.contains { r in r.name == s.name && r.ttl > 0 && r.type != .opt && !s.proposed.contains { $0.isSameRecord(as: r) } }
+    }
+
+    static func sameSet(_ a: [ResourceRecord], _ b: [ResourceRecord]) -> Bool {
+        a.allSatisfy { x in b.contains { $0.isSameRecord(as: x) } } && b.allSatisfy { x in a.contains { $0.isSameRecord(as: x) } }
+    }
+
+    static func classify(_ i: Int, _ t: Timeline) -> Event {
+        let p = t.all[i]
+        if p.isProbe { return Event(kind: .probe, packet: i) }
+        if p.isLegacyQuery { return Event(kind: .legacyQuery, packet: i) }
+        if p.isQuery || p.message == nil { return Event(kind: .query, packet: i) }
+        let m = p.message!
+        if p.isLegacyReply {
+            let q = t.all[..<i].lastIndex { $0.isQuery && $0.source == p.destination && $0.sourcePort == p.destinationPort }
+            return Event(kind: .legacyReply, packet: i, cause: q)
+        }
+        let cause = query(answeredBy: i, t)
+        if !p.isMulticast { return Event(kind: .unicastReply, packet: i, cause: cause) }
+        if !m.answers.isEmpty && m.answers.allSatisfy({ $0.ttl == 0 }) { return Event(kind: .goodbye, packet: i) }
+        if isAnnouncing(p, t) { return Event(kind: .announcement, packet: i) }
+        guard let cause else { return Event(kind: .announcement, packet: i) }
+        let q = t.all[cause]
+        let defends = q.isProbe && probedNames(q.message!).contains { n in m.answers.contains { $0.name == n } }
+        return Event(kind: defends ? .defence : .answer, packet: i, cause: cause)
+    }
+
+    /// A response naming a name the device finished probing shortly before (RFC 6762 §8.3).
+    static func isAnnouncing(_ p: Packet, _ t: Timeline) -> Bool {
+        t.series.contains { s in
+            s.end == .completed && p.message!.answers.contains { $0.name == s.name && $0.ttl > 0 }
+                && p.time > t.all[s.probes.last!].time && p.time - t.all[s.probes.last!].time <= Window.announcing
+        }
+    }
+
+    /// The latest query of another host, on the same link and address family, that the response answers.
+    static func query(answeredBy i: Int, _ t: Timeline) -> Int? {
+        let p = t.all[i], m = p.message!
+        var j = i - 1
+        while j >= 0, p.time - t.all[j].time <= Window.reply {
+            let q = t.all[j]
+            if q.isQuery, !t.isMine(j), q.samePath(p), p.isMulticast || q.source == p.destination,
+               q.message!.questions.contains(where: { qq in m.answers.contains { qq.isAnswered(by: $0) } }) { return j }
+            j -= 1
+        }
+        return nil
+    }
+}
