@@ -6,11 +6,14 @@ let package = Package(
     products: [
         .library(name: "DNSWire", targets: ["DNSWire"]),
         .library(name: "MDNSCore", targets: ["MDNSCore"]),
+        .library(name: "MDNSTransport", targets: ["MDNSTransport"]),
+        .library(name: "MDNS", targets: ["MDNS"]),
         .executable(name: "mdns", targets: ["mdns"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
     targets: [
         // layer 0: the DNS message codec (stdlib only)
@@ -18,6 +21,15 @@ let package = Package(
 
         // layer 1: the sans-IO engine
         .target(name: "MDNSCore", dependencies: ["DNSWire"]),
+
+        // layer 1: UDP multicast sockets per interface (Glibc recvmsg); knows nothing of DNS
+        .target(name: "MDNSTransport", dependencies: ["DNSWire"]),
+
+        // layer 2: the live driver: engine + transport + a real clock; the public async API
+        .target(
+            name: "MDNS",
+            dependencies: ["MDNSCore", "MDNSTransport", "DNSWire", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // layer 2: conformance catalogue, simulated link
         .target(name: "MDNSConformance", dependencies: ["MDNSCore", "DNSWire", "PCAP"]),
@@ -49,11 +61,16 @@ let package = Package(
                 "MDNSReplay",
                 "MDNSGenerators",
                 "MDNSConformance",
+                "MDNS",
+                "MDNSCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "PCAPTests", dependencies: ["PCAP"]),
+        .testTarget(name: "MDNSTransportTests", dependencies: ["MDNSTransport", "DNSWire"]),
+        .testTarget(name: "MDNSTests", dependencies: ["MDNS", "MDNSCore", "MDNSTransport", "DNSWire"]),
         .testTarget(name: "MDNSCoreTests", dependencies: ["MDNSCore", "DNSWire", "MDNSConformance"]),
         .testTarget(name: "ConformanceTests", dependencies: ["MDNSConformance", "MDNSCore", "DNSWire", "PCAP"]),
         .testTarget(name: "MDNSReplayTests", dependencies: ["MDNSReplay", "PCAP", "DNSWire"]),

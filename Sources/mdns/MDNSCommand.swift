@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct MDNSCommand: ParsableCommand {
+struct MDNSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mdns",
-        abstract: "mDNS / DNS-SD: decode, replay, generate, test and conform.",
-        subcommands: [Decode.self, BenchParse.self, Replay.self, Generate.self, Conform.self]
+        abstract: "mDNS / DNS-SD: browse, resolve, publish; decode, replay, generate, test and conform.",
+        subcommands: [Browse.self, Resolve.self, Lookup.self, Query.self, Publish.self, Decode.self, BenchParse.self, Replay.self, Generate.self, Conform.self]
     )
 }
