@@ -20,7 +20,7 @@ enum CacheCases {
                             level: .should, citation: "RFC 6762 §5.2: After this interval has passed, the answer will no longer be valid and SHOULD be deleted from the cache.", publication: quiet) { c in
                 guard let q = c.startQuerier() else { return notQuerier }
                 askFor(c, q, QNames.host)
-                c.send(CaseContext.response([QNames.a(QNames.host, 30, ttl: RFC6762.hostRecordTTL)]), from: c.otherPeer)
+                c.send(CaseContext.response([QNames.a(QNames.host, 30, ttl: 120)]), from: c.otherPeer)
                 let t0 = c.now
                 c.wait(until: t0 + .milliseconds(119_500))
                 let before = c.cached(QNames.host, .a).count
@@ -55,12 +55,13 @@ enum CacheCases {
                 return .worst(outs)
             },
             ConformanceCase(id: "rfc6762-10.2-cache-flush-received", section: "RFC 6762 §10.2",
-                            title: "cache-flush: same name/type/class records older than 1 s expire in 1 s; newer ones stay",
+                            title: "cache-flush: same name/type/class records older than 1 s expire in 1 s; newer ones and other types or names stay",
                             catalogue: ["A49"],
                             level: .info, citation: "Instead of merging this new record additively into the cache in addition to any previous records with the same name, rrtype, and rrclass, all old records with that name, rrtype, and rrclass that were received more than one second ago are declared invalid, and marked to expire from the cache in one second.", publication: quiet) { c in
                 guard let q = c.startQuerier() else { return notQuerier }
                 askFor(c, q, QNames.host)
-                c.send(CaseContext.response([QNames.a(QNames.host, 30, flush: false)]), from: c.otherPeer)
+                let aaaa = ResourceRecord(name: QNames.host, ttl: 120, rdata: .aaaa(IPv6Address("fe80::30")!))
+                c.send(CaseContext.response([QNames.a(QNames.host, 30, flush: false), aaaa, QNames.a(QNames.host2, 40, flush: false)]), from: c.otherPeer)
                 c.wait(.seconds(5))
                 c.send(CaseContext.response([QNames.a(QNames.host, 31, flush: false)]), from: c.otherPeer)
                 c.wait(.milliseconds(500))
@@ -74,6 +75,28 @@ enum CacheCases {
                 outs.append(left.contains(QNames.a(QNames.host, 31).rdata) ? .pass("the 0.5 s old record stayed")
                             : .fail("a record under 1 s old was flushed"))
                 outs.append(left.contains(QNames.a(QNames.host, 32).rdata) ? .pass("the new record is cached") : .fail("the new record is missing"))
+                outs.append(c.cached(QNames.host, .aaaa).count == 1 ? .pass("the AAAA of the name stayed") : .fail("an A cache-flush record flushed the name's AAAA"))
+                outs.append(c.cached(QNames.host2, .a).count == 1 ? .pass("another name's A stayed") : .fail("an A cache-flush record flushed another name's A"))
+                return .worst(outs)
+            },
+            ConformanceCase(id: "rfc6762-10.2-withdraw-one-address", section: "RFC 6762 §10.2",
+                            title: "a peer withdrawing one of its two addresses (goodbye with cache-flush) keeps the other cached",
+                            catalogue: ["A48", "A49"],
+                            level: .info, citation: "RFC 6762 §10.2: Instead of merging this new record additively into the cache in addition to any previous records with the same name, rrtype, and rrclass, all old records with that name, rrtype, and rrclass that were received more than one second ago are declared invalid, and marked to expire from the cache in one second. (§10.1: a goodbye is a response with an RR TTL of zero, for the record it names.)", publication: quiet) { c in
+                guard let q = c.startQuerier() else { return notQuerier }
+                askFor(c, q, QNames.host)
+                c.send(CaseContext.response([QNames.a(QNames.host, 30), QNames.a(QNames.host, 31)]), from: c.otherPeer)
+                c.wait(.seconds(3))
+                c.note("the peer withdraws 169.254.200.30 (goodbye, cache-flush set)")
+                c.send(CaseContext.response([QNames.a(QNames.host, 30, ttl: 0)]), from: c.otherPeer)
+                c.wait(.seconds(2))
+                let left = c.cached(QNames.host, .a).map(\.rdata)
+                c.note("cached 2 s after the goodbye: \(left)")
+                var outs: [CaseOutcome] = []
+                outs.append(left.contains(QNames.a(QNames.host, 31).rdata) ? .pass("the remaining address stayed")
+                            : .fail("the goodbye for one address removed the other"))
+                outs.append(!left.contains(QNames.a(QNames.host, 30).rdata) ? .pass("the withdrawn address left")
+                            : .fail("the withdrawn address is still cached 2 s after its goodbye"))
                 return .worst(outs)
             },
             ConformanceCase(id: "rfc6762-10.2-cache-flush-not-in-queries", section: "RFC 6762 §10.2",

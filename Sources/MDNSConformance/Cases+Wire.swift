@@ -99,6 +99,12 @@ enum WireCases {
                 let p = c.waitFor(.seconds(1)) { CaseContext.answers($0, c.typeName(), .ptr) }
                 return p == nil ? .fail("forward-pointer query not answered") : .pass("answered")
             },
+            ConformanceCase(id: "rfc6762-6-ignore-non-5353-responses", section: "RFC 6762 §6",
+                            title: "responses from a source port other than 5353 are ignored: no conflict, nothing cached",
+                            catalogue: ["A3"],
+                            level: .must, citation: "RFC 6762 §6: Multicast DNS implementations MUST silently ignore any Multicast DNS responses they receive where the source UDP port is not 5353.") { c in
+                ignoreNon5353(c)
+            },
             ConformanceCase(id: "rfc6762-5.5-off-link-unicast", section: "RFC 6762 §5.5",
                             title: "unicast queries from off-link sources are ignored; on-link ones answered",
                             catalogue: ["A18", "A56", "C: CVE-2017-6519"],
@@ -374,6 +380,32 @@ enum WireCases {
                 return .worst([.pass("\(replies) packet(s) for 600 flood queries"), c.judgeUnique(r.ms)])
             },
         ]
+    }
+
+    /// RFC 6762 §6: conflicting responses from port 53535, while probing and after, change nothing;
+    /// an answer from that port to the target's own query is not cached.
+    static func ignoreNon5353(_ c: CaseContext) -> CaseOutcome {
+        let peer = SocketAddress(c.otherPeer.address, port: 53535)
+        c.start()
+        let t0 = c.now
+        guard c.waitFor(.seconds(1), { CaseContext.isProbe($0, for: c.instanceName()) }) != nil else { return .fail("no probe") }
+        c.send(CaseContext.response([c.conflictingSRV()]), from: peer)
+        c.settle()
+        var outs: [CaseOutcome] = []
+        let renamed = c.probedNames(after: t0).filter { $0 != c.hostName && $0 != c.instanceName() }
+        if !renamed.isEmpty { outs.append(.fail("renamed on a response from port 53535: \(renamed.map(\.description))")) }
+        let t1 = c.now
+        c.send(CaseContext.response([c.conflictingAddress()]), from: peer)
+        c.wait(.seconds(2))
+        if let p = c.probes(for: c.hostName, after: t1).first { c.cite(p); outs.append(.fail("probed again on a response from port 53535")) }
+        if let q = c.querier {
+            _ = q.startQuery(QNames.host, .a, oneShot: false)
+            c.wait(.milliseconds(200))
+            c.send(CaseContext.response([QNames.a(QNames.host, 30)]), from: peer)
+            c.wait(.milliseconds(100))
+            if !c.cached(QNames.host, .a).isEmpty { outs.append(.fail("cached an answer from port 53535")) }
+        }
+        return outs.isEmpty ? .pass("responses from port 53535 ignored while probing, after, and by the cache") : .worst(outs)
     }
 
     static func legalServiceType(_ t: DNSName) -> Bool {

@@ -67,11 +67,12 @@ extension Responder {
     // MARK: - Responses: conflicts (§8.1, §9) and duplicate answer suppression (§7.4)
 
     mutating func handleResponse(_ m: Message, interface iid: InterfaceID, at now: Instant) {
-        // RFC 6762 §7.4: another responder just multicast what we were about to send.
+        // RFC 6762 §7.4: another responder just multicast what we were about to send, with a TTL not
+        // less than ours (a lower one would leave peers' caches short: ours still goes).
         for pi in pending.indices.reversed() where pending[pi].interface == iid && pending[pi].destination == .multicast {
             let before = pending[pi].answers.count
             pending[pi].answers.removeAll { ours in
-                m.answers.contains { $0.isSameRecord(as: ours) && $0.ttl >= ours.ttl / 2 }
+                m.answers.contains { $0.isSameRecord(as: ours) && $0.ttl >= ours.ttl }
             }
             statistics.duplicateAnswerSuppressions += before - pending[pi].answers.count
             if pending[pi].answers.isEmpty { pending.remove(at: pi) }

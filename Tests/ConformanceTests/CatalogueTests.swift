@@ -1,3 +1,4 @@
+import Foundation
 import MDNSConformance
 import MDNSCore
 import Testing
@@ -66,6 +67,26 @@ struct CatalogueTests {
         #expect(Support.run("rfc6762-8.1-probe-before-announce", faults: f).verdict == .fail)
         #expect(Support.run("rfc6762-8.1-probe-qu", faults: f).verdict == .warn)
         #expect(Support.run("rfc6762-8.1-probe-timing", faults: f).verdict == .warn)
+    }
+
+    @Test("every mutant of Scripts/mutants.tsv names an existing case of its own level and a rule of MDNSCore")
+    func mutantList() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("Scripts/mutants.tsv"), encoding: .utf8)
+        let levels = Dictionary(uniqueKeysWithValues: ConformanceCatalogue.all.map { ($0.id, $0.level.rawValue) })
+        var ids = Set<String>()
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            #expect(f.count == 9, "\(line)")
+            guard f.count == 9 else { continue }
+            #expect(ids.insert(f[0]).inserted, "duplicate mutant \(f[0])")
+            #expect(levels[f[2]] == f[1], "\(f[0]): case \(f[2]) is \(levels[f[2]] ?? "missing"), the mutant says \(f[1])")
+            let file = root.appendingPathComponent("Sources/MDNSCore/" + f[3])
+            let source = try String(contentsOf: file, encoding: .utf8)
+            let original = f[4].replacingOccurrences(of: "\\n", with: "\n")
+            #expect(source.components(separatedBy: original).count == 2, "\(f[0]): original text not found once in \(f[3])")
+        }
+        #expect(ids.count >= 40)
     }
 
     @Test("results are the same for the same seed")
