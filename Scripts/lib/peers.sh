@@ -36,7 +36,8 @@ peers_fetch() {
   fi
   if [[ ! -x $PEERS_CACHE/resolved-root/lib/systemd/systemd-resolved ]]; then
     # apt-get download writes into the working directory; _apt cannot write the cache, run as root
-    (cd "$PEERS_CACHE" && apt-get download -q systemd-resolved >&2 2>/dev/null)
+    (cd "$PEERS_CACHE" && { apt-get download -q systemd-resolved >&2 2>/dev/null ||
+      { apt-get update -qq >&2 && apt-get download -q systemd-resolved >&2 2>/dev/null; }; })
     mkdir -p "$PEERS_CACHE/resolved-root"
     dpkg -x "$PEERS_CACHE"/systemd-resolved_*.deb "$PEERS_CACHE/resolved-root"
   fi
