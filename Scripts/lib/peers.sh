@@ -11,7 +11,8 @@
 #   peer_dbus_start NS BUS DIR           a private D-Bus system bus on socket BUS (for avahi-browse,
 #                                        avahi-publish, avahi-resolve: DBUS_SYSTEM_BUS_ADDRESS=unix:path=BUS)
 #   peer_zeroconf_start NS IP HOST LOG ARGS...
-#                                        python-zeroconf (Scripts/peers/zeroconf_peer.py publish ...)
+#                                        python-zeroconf (Scripts/peers/zeroconf_peer.py publish ARGS,
+#                                        e.g. --name N --port P --ip6 fd53::i for dual stack)
 #   peer_micropython_start NS IP HOST LOG [SECONDS]
 #                                        micropython-mdns on MicroPython's unix port, host + _http._tcp
 #   peer_resolved_start NS IF HOST DIR [SVC TYPE PORT TXT]

@@ -11,6 +11,8 @@
       prints every add/update/remove of the type, resolving each added instance
   zeroconf_peer.py resolve --ip IP --name NAME [--type T]
       prints the instance's SRV target, port, addresses and TXT
+Every command also takes --ip6 ADDR: it then runs on IPv6 too, from that address, and publish adds
+the AAAA record.
 
 Every event is one line on stdout, prefixed with a monotonic timestamp.
 """
@@ -39,14 +41,23 @@ def fqdn_type(t):
     return t if t.endswith(".local.") else t + "local."
 
 
+def make_zeroconf(args):
+    if args.ip6:
+        return Zeroconf(interfaces=[args.ip, args.ip6], ip_version=IPVersion.All)
+    return Zeroconf(interfaces=[args.ip], ip_version=IPVersion.V4Only)
+
+
 def make_info(args, txt, name=None):
     stype = fqdn_type(args.type)
-    return ServiceInfo(stype, name or "%s.%s" % (args.name, stype), addresses=[socket.inet_aton(args.ip)],
+    addresses = [socket.inet_aton(args.ip)]
+    if args.ip6:
+        addresses.append(socket.inet_pton(socket.AF_INET6, args.ip6))
+    return ServiceInfo(stype, name or "%s.%s" % (args.name, stype), addresses=addresses,
                        port=args.port, properties=txt, server="%s.local." % args.host)
 
 
 def publish(args):
-    zc = Zeroconf(interfaces=[args.ip], ip_version=IPVersion.V4Only)
+    zc = make_zeroconf(args)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     info = make_info(args, txt_dict(args.txt))
@@ -99,14 +110,14 @@ class Printer(ServiceListener):
 
 
 def browse(args):
-    zc = Zeroconf(interfaces=[args.ip], ip_version=IPVersion.V4Only)
+    zc = make_zeroconf(args)
     ServiceBrowser(zc, fqdn_type(args.type), Printer(resolve=True))
     time.sleep(args.seconds)
     zc.close()
 
 
 def resolve(args):
-    zc = Zeroconf(interfaces=[args.ip], ip_version=IPVersion.V4Only)
+    zc = make_zeroconf(args)
     stype = fqdn_type(args.type)
     info = zc.get_service_info(stype, "%s.%s" % (args.name, stype), timeout=int(args.seconds * 1000))
     if info:
@@ -122,6 +133,7 @@ def main():
     sub = p.add_subparsers(dest="cmd", required=True)
     pub = sub.add_parser("publish")
     pub.add_argument("--ip", required=True)
+    pub.add_argument("--ip6")
     pub.add_argument("--host", required=True)
     pub.add_argument("--name", default="zeroconf-web")
     pub.add_argument("--type", default="_http._tcp")
@@ -135,6 +147,7 @@ def main():
     for name in ("browse", "resolve"):
         s = sub.add_parser(name)
         s.add_argument("--ip", required=True)
+        s.add_argument("--ip6")
         s.add_argument("--type", default="_http._tcp")
         s.add_argument("--seconds", type=float, default=5)
         if name == "resolve":
