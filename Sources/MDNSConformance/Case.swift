@@ -81,14 +81,17 @@ public struct ConformanceCase: Sendable {
     public var citation: String
     public var requires: Set<TargetCapability>
     public var publication: Publication
+    /// Real time the case needs on a live target; nil: the time it takes on the simulated link.
+    public var realTime: Duration?
     public var run: @Sendable (CaseContext) -> CaseOutcome
 
     public init(id: String, section: String, title: String, catalogue: [String], level: RequirementLevel,
                 citation: String, requires: Set<TargetCapability> = [],
-                publication: Publication = Publication(), run: @escaping @Sendable (CaseContext) -> CaseOutcome) {
+                publication: Publication = Publication(), realTime: Duration? = nil,
+                run: @escaping @Sendable (CaseContext) -> CaseOutcome) {
         self.id = id; self.section = section; self.title = title; self.catalogue = catalogue
         self.level = level; self.citation = citation
-        self.requires = requires; self.publication = publication; self.run = run
+        self.requires = requires; self.publication = publication; self.realTime = realTime; self.run = run
     }
 }
 
@@ -113,6 +116,7 @@ public final class CaseContext {
         self.publication = publication
         rng = SplitMix64(seed: seed)
         startTime = target.now
+        if let p = target.peerAddresses { tester = p.tester; otherPeer = p.otherPeer }
     }
 
     public var now: Instant { target.now }
