@@ -32,7 +32,7 @@ let package = Package(
         ),
 
         // layer 2: conformance catalogue, simulated link
-        .target(name: "MDNSConformance", dependencies: ["MDNSCore", "DNSWire", "PCAP"]),
+        .target(name: "MDNSConformance", dependencies: ["MDNSCore", "DNSWire", "PCAP", "MDNSGenerators"]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
 
         // layer 1: captures (libpcap), yields UDP datagrams; knows nothing of DNS

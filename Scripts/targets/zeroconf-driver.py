@@ -13,26 +13,11 @@ import threading
 
 from zeroconf import IPVersion, ServiceInfo, Zeroconf
 
-
-def read_publication(path):
-    host, services = "zeroconf-host", []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("host "):
-                host = line[5:]
-            elif line.startswith("service\t"):
-                fields = line.split("\t")
-                txt = {}
-                for kv in fields[5:]:
-                    k, eq, v = kv.partition("=")
-                    txt[k] = v if eq else None
-                services.append((fields[1], fields[2], int(fields[3]), txt))
-    return host, services
+import publication
 
 
 def info_for(host, service, addr):
-    instance, type_, port, txt = service
+    instance, type_, port, _subtypes, txt = service
     full_type = type_ + ".local."
     return ServiceInfo(full_type, instance + "." + full_type, port=port, properties=txt,
                        server=host + ".local.", addresses=[socket.inet_aton(addr)])
@@ -41,7 +26,7 @@ def info_for(host, service, addr):
 def main():
     path, addr = os.environ["MDNS_PUBLICATION"], os.environ["MDNS_ADDR4"]
     zc = Zeroconf(interfaces=[addr], ip_version=IPVersion.V4Only)
-    host, services = read_publication(path)
+    host, services = publication.read(path)
     infos = [info_for(host, s, addr) for s in services]
     wake = threading.Event()
     state = {"reload": False, "stop": False}
@@ -57,15 +42,19 @@ def main():
     signal.signal(signal.SIGHUP, on_hup)
     signal.signal(signal.SIGTERM, on_term)
     print("zeroconf-driver: registering", len(infos), "service(s) as", host, flush=True)
-    for info in infos:
-        zc.register_service(info)
+    # register_service blocks through probing (about 1.75 s): register the services side by side
+    threads = [threading.Thread(target=zc.register_service, args=(info,)) for info in infos]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     print("zeroconf-driver: registered", flush=True)
     while not state["stop"]:
         wake.wait(1.0)
         wake.clear()
         if state["reload"]:
             state["reload"] = False
-            _, new_services = read_publication(path)
+            _, new_services = publication.read(path)
             for i, s in enumerate(new_services[: len(infos)]):
                 new = info_for(host, s, addr)
                 if new.name != infos[i].name:

@@ -505,6 +505,6 @@ enum Malformed {
 /// Every responder case, in catalogue order.
 public enum ResponderCatalogue {
     public static var all: [ConformanceCase] {
-        ProbingCases.all + AnnouncingCases.all + RespondingCases.all + WireCases.all
+        ProbingCases.all + AnnouncingCases.all + RespondingCases.all + WireCases.all + HostileBatchCases.all
     }
 }

@@ -20,6 +20,8 @@ public struct LiveAdapter: Sendable {
     public var withdraw: String
     /// A check run before anything else; a non-zero exit makes the target unavailable.
     public var check: String?
+    /// How to get the implementation, shown when the check fails.
+    public var install: String?
     /// Directory of the adapter file ($MDNS_ADAPTER_DIR).
     public var directory: String
 
@@ -29,10 +31,10 @@ public struct LiveAdapter: Sendable {
 
     public init(name: String, description: String = "", capabilities: Set<TargetCapability> = [], start: String,
                 ready: String? = nil, updateTXT: String? = nil, rename: String? = nil, withdraw: String = defaultWithdraw,
-                check: String? = nil, directory: String = ".") {
+                check: String? = nil, install: String? = nil, directory: String = ".") {
         self.name = name; self.description = description; self.capabilities = capabilities; self.start = start
         self.ready = ready; self.updateTXT = updateTXT; self.rename = rename; self.withdraw = withdraw
-        self.check = check; self.directory = directory
+        self.check = check; self.install = install; self.directory = directory
     }
 
     /// Parses an adapter file. Unknown keys and capabilities are errors, so a typo never silently
@@ -57,10 +59,11 @@ public struct LiveAdapter: Sendable {
         }
         return LiveAdapter(name: name, description: fields["description"] ?? "", capabilities: caps, start: start,
                            ready: fields["ready"], updateTXT: fields["update-txt"], rename: fields["rename"],
-                           withdraw: fields["withdraw"] ?? defaultWithdraw, check: fields["check"], directory: directory)
+                           withdraw: fields["withdraw"] ?? defaultWithdraw, check: fields["check"], install: fields["install"],
+                           directory: directory)
     }
 
-    static let keys = ["name", "description", "capabilities", "start", "ready", "update-txt", "rename", "withdraw", "check"]
+    static let keys = ["name", "description", "capabilities", "start", "ready", "update-txt", "rename", "withdraw", "check", "install"]
 
     /// The capabilities the hooks back: a declared capability without its hook is dropped.
     public var effectiveCapabilities: Set<TargetCapability> {
@@ -126,8 +129,9 @@ extension LiveAdapter {
             }
             adapter = try parse(text, directory: dir)
         }
-        if let check = adapter.check, (try? LiveProcess.run(["sh", "-c", check], log: "/dev/null")) != 0 {
-            throw LiveError("target \(adapter.name) is not available here (check failed: \(check)); Scripts/deps --peers installs the peers")
+        let env = ["MDNS_REPO": repo, "MDNS_ADAPTER_DIR": adapter.directory, "MDNS_BIN": LiveTarget.executable]
+        if let check = adapter.check, (try? LiveProcess.run(["sh", "-c", check], environment: env, log: "/dev/null")) != 0 {
+            throw LiveError("target \(adapter.name) is not available here (check failed: \(check))" + (adapter.install.map { "; \($0)" } ?? ""))
         }
         return adapter
     }

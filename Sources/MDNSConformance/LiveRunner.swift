@@ -1,6 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-import Dispatch
 import DNSWire
 import MDNSCore
 
@@ -65,7 +64,7 @@ public enum LiveRunner {
         let state = State(count: cases.count)
         let started = ContinuousClock.now
         let jobs = max(1, min(options.jobs, maxJobs, cases.count))
-        DispatchQueue.concurrentPerform(iterations: jobs) { job in
+        parallel(jobs) { job in
             let prefix = options.prefix + String(UnicodeScalar(UInt8(97 + job)))
             while let i = state.next() {
                 let c = cases[i]
@@ -82,6 +81,24 @@ public enum LiveRunner {
             }
         }
         return state.results.map { $0! }
+    }
+
+    /// Runs `body(0..<n)` on n threads of its own (Dispatch would cap them at the core count,
+    /// while live cases mostly wait) and returns when all are done.
+    static func parallel(_ n: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        final class Box { let run: () -> Void; init(_ r: @escaping () -> Void) { run = r } }
+        var threads: [pthread_t] = []
+        for j in 0..<n {
+            var t = pthread_t()
+            let box = Unmanaged.passRetained(Box { body(j) }).toOpaque()
+            pthread_create(&t, nil, { p in
+                let b = Unmanaged<Box>.fromOpaque(p!).takeRetainedValue()
+                b.run()
+                return nil
+            }, box)
+            threads.append(t)
+        }
+        for t in threads { pthread_join(t, nil) }
     }
 
     static func unsupported(_ c: ConformanceCase, _ why: String) -> CaseResult {

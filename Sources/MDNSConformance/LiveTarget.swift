@@ -72,6 +72,7 @@ public final class LiveTarget: ConformanceTarget {
         env["MDNS_PUBLICATION"] = directory + "/publication"
         env["MDNS_ADAPTER_DIR"] = adapter.directory
         env["MDNS_REPO"] = link.repo
+        env["MDNS_BIN"] = Self.executable
         if let p = process { env["MDNS_PID"] = String(p.pid) }
         return env
     }
@@ -213,6 +214,13 @@ public final class LiveTarget: ConformanceTarget {
         process?.stop()
         try? writer.close()
     }
+
+    /// This executable (the swift-mdns adapter runs `mdns publish` from the same build).
+    public static let executable: String = {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        return n > 0 ? String(cString: buf) : "mdns"
+    }()
 
     static func monotonic(_ t: Timestamp) -> Instant {
         var real = timespec(), mono = timespec()

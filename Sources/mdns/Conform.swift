@@ -17,7 +17,7 @@ struct Conform: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("case"), help: "Run only cases whose id, section, title or catalogue entry contains PATTERN (or id prefix with a trailing *).")
+    @Option(name: .customLong("case"), help: "Run only cases whose id, section, title or catalogue entry contains PATTERN (or id prefix with a trailing *); PATTERN,PATTERN,... for several.")
     var pattern: String?
 
     @Option(help: "Seed for the targets and the link (each case derives its own).")
@@ -48,7 +48,11 @@ struct Conform: ParsableCommand {
 
     func run() throws {
         if !capture.isEmpty { return try runCaptures() }
-        let cases = ConformanceRunner.select(ConformanceCatalogue.all, pattern: pattern)
+        // PATTERN,PATTERN,...: the union, in catalogue order
+        let parts = (pattern ?? "").split(separator: ",").map(String.init)
+        let chosen = Set(parts.flatMap { ConformanceRunner.select(ConformanceCatalogue.all, pattern: $0).map(\.id) })
+        let cases = parts.count > 1 ? ConformanceCatalogue.all.filter { chosen.contains($0.id) }
+            : ConformanceRunner.select(ConformanceCatalogue.all, pattern: pattern)
         if list {
             for c in cases { print("\(c.id.padded(44)) \(c.section.padded(16)) \(c.catalogue.joined(separator: ", "))") }
             printSections(cases.map { ($0.section, $0.id) })

@@ -49,7 +49,6 @@ extension Conform {
         let clock = ContinuousClock()
         let started = clock.now
         let results = LiveRunner.run(cases, adapter: adapter, repo: repo, options: options) { p in
-            if json && !tty { return }
             Self.progressLine(p, tty: tty)
         }
         if tty { stderrWrite("\r\u{1B}[K") }

@@ -1,0 +1,10 @@
+#!/bin/sh
+# swift-mdns's own live driver as a device under test (see swift-mdns.target):
+#   mdns publish NAME TYPE PORT [k=v...] [--subtype S] [--host H]
+set -f
+IFS='
+'
+set -- $MDNS_TXT
+IFS=,
+for s in $MDNS_SUBTYPES; do set -- "$@" --subtype "$s"; done
+exec "$MDNS_BIN" publish "$MDNS_INSTANCE" "$MDNS_TYPE" "$MDNS_PORT" "$@" --host "$MDNS_HOST"
