@@ -116,7 +116,6 @@ public final class CaseContext {
         self.publication = publication
         rng = SplitMix64(seed: seed)
         startTime = target.now
-        if let p = target.peerAddresses { tester = p.tester; otherPeer = p.otherPeer }
     }
 
     public var now: Instant { target.now }

@@ -17,10 +17,10 @@ enum HostileBatchCases {
 
     static var all: [ConformanceCase] {
         [
-            ConformanceCase(id: "robust-generated-batches", section: "RFC 6762 §18",
+            ConformanceCase(id: "robust-generated-batches", section: "RFC 1035 §4.1.4",
                             title: "every generator mutator in batches of 25 (pointer loops, over-long names, RDLENGTH and count lies, truncations); the responder answers after each",
-                            catalogue: ["C: MALFORMED PACKETS"],
-                            citation: "RFC 9267 §2–§4 (informational): the DNS-parsing anti-patterns (pointer loops, out-of-bounds pointers, label, count and RDLENGTH lies) a responder must survive") { c in
+                            catalogue: ["A7", "A8", "A9", "A10", "A11", "A12", "C: RFC 9267 anti-patterns"], level: .info,
+                            citation: "In this scheme, an entire domain name or a list of labels at the end of a domain name is replaced with a pointer to a prior occurance of the same name.") { c in
                 run(c)
             },
         ]

@@ -4,10 +4,12 @@ import DNSWire
 import MDNSCore
 import PCAP
 
-/// One case's link: a device-under-test namespace (PREFIX1, veth1, 10.53.0.1) and a tester
-/// namespace (PREFIX2, veth2) on one bridge, built by Scripts/lib/netns.sh. The tester owns the
-/// addresses the cases send from, so the device's unicast replies find them (ARP, neighbour
-/// discovery); it injects frames from any source and captures everything on its veth.
+/// One case's link: a device-under-test namespace (PREFIX1, veth1) and a tester namespace
+/// (PREFIX2, veth2) on one bridge, built by Scripts/lib/netns.sh. On top of netns.sh's 10.53.0.x
+/// both get the simulated link's link-local addresses (device 169.254.1.1 and fe80::1, tester
+/// 169.254.200.10 and .20), so every case runs unchanged and the tester owns the addresses the
+/// cases send from: the device's unicast replies find them (ARP). The tester injects frames from
+/// any source and captures everything on its veth.
 public final class LiveLink {
     public let prefix: String
     public let repo: String
@@ -17,14 +19,12 @@ public final class LiveLink {
     public static let testerInterface = "veth2"
     /// Inside each namespace the veth has index 2 (netns.sh).
     public static let interfaceIndex = 2
-    public static let dutAddress4 = IPv4Address(10, 53, 0, 1)
-    public static let dutAddress6 = IPv6Address("fd53::1")!
-    public static let testerAddress4 = IPv4Address(10, 53, 0, 2)
-    /// A second on-link peer the tester also owns.
-    public static let otherPeerAddress4 = IPv4Address(10, 53, 0, 20)
+    /// The simulated link's addresses (EngineTarget, CaseContext.tester and .otherPeer).
+    public static let dutAddress4 = IPv4Address(169, 254, 1, 1)
+    public static let dutAddress6 = IPv6Address("fe80::1")!
+    public static let testerAddresses4 = [IPv4Address(169, 254, 200, 10), IPv4Address(169, 254, 200, 20)]
     public private(set) var dutMAC: [UInt8] = []
     public private(set) var testerMAC: [UInt8] = []
-    public private(set) var dutLinkLocal6: IPv6Address?
     var up = false
 
     public init(prefix: String, repo: String) {
@@ -54,8 +54,9 @@ public final class LiveLink {
     public func bringUp(log: String) throws(LiveError) {
         let script = """
         set -e; . "\(repo)/Scripts/lib/netns.sh"; netns_down \(prefix); netns_up \(prefix) 2
-        ip -n \(testerNamespace) addr add \(Self.otherPeerAddress4)/24 dev \(Self.testerInterface)
-        ip -n \(testerNamespace) addr add fd53::20/64 dev \(Self.testerInterface) nodad
+        ip -n \(dutNamespace) addr add \(Self.dutAddress4)/16 dev \(Self.dutInterface)
+        ip -n \(dutNamespace) addr add \(Self.dutAddress6)/64 dev \(Self.dutInterface) nodad
+        \(Self.testerAddresses4.map { "ip -n \(testerNamespace) addr add \($0)/16 dev \(Self.testerInterface)" }.joined(separator: "\n"))
         """
         up = true
         guard try LiveProcess.run(["bash", "-c", script], log: log) == 0 else {
@@ -63,7 +64,6 @@ public final class LiveLink {
         }
         dutMAC = try mac(dutNamespace, Self.dutInterface, log: log)
         testerMAC = try mac(testerNamespace, Self.testerInterface, log: log)
-        dutLinkLocal6 = linkLocal(log: log)
     }
 
     public func tearDown(log: String) {
@@ -79,12 +79,6 @@ public final class LiveLink {
         let hex = out[r.upperBound...].prefix(17).split(separator: ":").compactMap { UInt8($0, radix: 16) }
         guard hex.count == 6 else { throw LiveError("bad Ethernet address on \(ns)/\(ifname)") }
         return hex
-    }
-
-    func linkLocal(log: String) -> IPv6Address? {
-        guard let out = try? capture(["ip", "-n", dutNamespace, "-6", "-o", "addr", "show", "dev", Self.dutInterface, "scope", "link"], log: log),
-              let r = out.firstRange(of: "inet6 ") else { return nil }
-        return IPv6Address(String(out[r.upperBound...].prefix { $0 != "/" }))
     }
 
     /// Runs `argv` and returns its stdout.

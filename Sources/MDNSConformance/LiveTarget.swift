@@ -57,10 +57,6 @@ public final class LiveTarget: ConformanceTarget {
 
     public var addresses: [SocketAddress] { [SocketAddress(.v4(LiveLink.dutAddress4))] }
 
-    public var peerAddresses: (tester: SocketAddress, otherPeer: SocketAddress)? {
-        (SocketAddress(.v4(LiveLink.testerAddress4)), SocketAddress(.v4(LiveLink.otherPeerAddress4)))
-    }
-
     var environment: [String: String] {
         var env = LiveAdapter.environment(publication)
         env["MDNS_NETNS"] = link.dutNamespace

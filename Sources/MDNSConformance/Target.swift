@@ -81,11 +81,4 @@ public protocol ConformanceTarget: AnyObject {
     func withdrawAll()
     /// Takes the link down for `downFor`, then back up.
     func bounceLink(downFor: Duration)
-    /// Addresses the tester really owns on a live link (nil: the simulated defaults), so the
-    /// target's unicast replies reach it.
-    var peerAddresses: (tester: SocketAddress, otherPeer: SocketAddress)? { get }
-}
-
-extension ConformanceTarget {
-    public var peerAddresses: (tester: SocketAddress, otherPeer: SocketAddress)? { nil }
 }
