@@ -2,7 +2,7 @@
 # host and services of $MDNS_PUBLICATION on $MDNS_ADDR4, until SIGTERM ends the process.
 import os
 import uasyncio
-import mp_target_shim  # noqa: F401  (before the library)
+import mp_unix_shim  # noqa: F401  (Scripts/peers, before the library)
 from mdns_client import Client
 from mdns_client.responder import Responder
 

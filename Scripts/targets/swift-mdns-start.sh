@@ -7,4 +7,5 @@ IFS='
 set -- $MDNS_TXT
 IFS=,
 for s in $MDNS_SUBTYPES; do set -- "$@" --subtype "$s"; done
-exec "$MDNS_BIN" publish "$MDNS_INSTANCE" "$MDNS_TYPE" "$MDNS_PORT" "$@" --host "$MDNS_HOST"
+# --host with --address: the command claims that host name (probes it and answers A/AAAA)
+exec "$MDNS_BIN" publish "$MDNS_INSTANCE" "$MDNS_TYPE" "$MDNS_PORT" "$@" --host "$MDNS_HOST" --address "$MDNS_ADDR4" --address "$MDNS_ADDR6"

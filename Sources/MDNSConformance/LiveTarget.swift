@@ -146,6 +146,10 @@ public final class LiveTarget: ConformanceTarget {
         try? writer.write(bytes, at: frame.timestamp, originalLength: frame.originalLength)
         guard bytes.count >= 14, Array(bytes[6..<12]) == link.dutMAC else { return nil }
         switch decoder.decode(frame) {
+        // The cases speak IPv4 (as on the simulated link, one datagram per message); a dual-stack
+        // device's IPv6 copies of each message stay in the pcap.
+        case .datagram(let d) where d.source.isIPv6:
+            return nil
         case .datagram(let d):
             let src = SocketAddress(Self.coreAddress(d.source), port: d.sourcePort)
             let dest: Destination.Kind = d.destination.isMulticast ? .multicast

@@ -41,7 +41,7 @@ struct Conform: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit status 1 on: must (any fail, the default) or should (any fail or warn).")
     var failOn: FailurePolicy = .must
 
-    @OptionGroup var live: LiveOptions
+    @OptionGroup var live: ConformTargetOptions
 
     @Option(help: "Judge a recording instead (repeatable): the capture rules, a verdict per device (a host: its addresses and host names, its roles) with the deciding frames. --case, --list, --json (one document per file), --junit (a suite per device) and --fail-on apply.")
     var capture: [String] = []

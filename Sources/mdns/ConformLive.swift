@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// `mdns conform --target NAME`: the suite against a live implementation in network namespaces.
-struct LiveOptions: ParsableArguments {
+struct ConformTargetOptions: ParsableArguments {
     @Option(help: "engine (the built-in engine, simulated link), a live target: avahi, zeroconf, micropython-mdns, systemd-resolved, swift-mdns (Scripts/targets/NAME.target), or command:FILE (an adapter file) / command:'CMD' (a start command). Live targets need root.")
     var target = "engine"
 
