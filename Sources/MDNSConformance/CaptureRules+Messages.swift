@@ -94,7 +94,9 @@ extension CaptureConformance {
                 j.note = "\(j.checked) withdrawn service(s) said goodbye to their SRV and TXT"
                 let held = t.heldRecords(before: p.time).filter { $0.name == instance && ($0.type == .srv || $0.type == .txt) }
                 let gone = t.responses.filter { _, q in abs(q.time - p.time) <= goodbyeBurst }.flatMap { $0.1.message!.answers + $0.1.message!.additionals }.filter { $0.ttl == 0 }
-                for h in held where !gone.contains(where: { $0.isSameRecord(as: h) }) {
+                // Records announced again afterwards did not become invalid.
+                let kept = t.responses.filter { _, q in q.time > p.time }.flatMap { $0.1.message!.answers + $0.1.message!.additionals }.filter { $0.ttl > 0 }
+                for h in held where !gone.contains(where: { $0.isSameRecord(as: h) }) && !kept.contains(where: { $0.isSameRecord(as: h) }) {
                     j.violate("withdrew \(instance) without a goodbye for its \(h.type)", t.frames(e.packet))
                 }
             }

@@ -50,12 +50,20 @@ struct CaptureDeviceTests {
 struct CaptureProbingRuleTests {
     let host = [R.a("host.local", 2)]
 
-    @Test("a unique record announced without a probe fails probe-before-announce; after three probes it passes")
+    @Test("a unique record announced without a probe fails probe-before-announce; after three probes it passes; one late response is n/a")
     func probeFirst() {
         var bad = Recording()
         bad.at(0, 3, R.query("x.local", .a))
-        bad.at(500, 2, R.response(host))
+        bad.at(500, 2, R.response(host)); bad.at(1500, 2, R.response(host))
         #expect(bad.verdict("probe-before-announce", 2) == .fail)
+        var late = Recording()
+        late.at(0, 3, R.query("x.local", .a))
+        late.at(500, 2, R.response(host))
+        #expect(late.verdict("probe-before-announce", 2) == .notApplicable)
+        var early = Recording()
+        early.at(0, 2, R.probe("host.local", host)); early.at(1, 2, R.response(host))
+        early.at(250, 2, R.probe("host.local", host)); early.at(500, 2, R.probe("host.local", host))
+        #expect(early.finding("probe-before-announce", 2)?.summary.hasSuffix("while still probing it") == true)
         var good = Recording()
         good.probes(0, 2, "host.local", host)
         good.at(750, 2, R.response(host)); good.at(1750, 2, R.response(host))

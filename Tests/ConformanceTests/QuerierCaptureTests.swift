@@ -75,6 +75,24 @@ enum FileManagerLite {
         return true
     }
 
+    static func isFile(_ path: String) -> Bool {
+        guard let f = fopen(path, "r") else { return false }
+        fclose(f)
+        return !opendirOK(path)
+    }
+
+    /// Files directly in `dir` whose names end in `suffix`, sorted.
+    static func files(under dir: String, suffix: String) -> [String] {
+        guard let d = opendir(dir) else { return [] }
+        defer { closedir(d) }
+        var out: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(suffix) { out.append(dir + "/" + name) }
+        }
+        return out.sorted()
+    }
+
     static func captures(under root: String) -> [String] {
         var out: [String] = []
         guard let d = opendir(root) else { return [] }
@@ -95,7 +113,7 @@ import Glibc
 
 /// Tab-separated files with `#` comments (RULES.tsv, *.expected.tsv).
 enum Labels {
-    static func rows(_ path: String) -> [[String]] {
+    static func rows(_ path: String, keepHeader: Bool = false) -> [[String]] {
         guard let f = fopen(path, "r") else { return [] }
         defer { fclose(f) }
         var out: [[String]] = []
@@ -103,7 +121,7 @@ enum Labels {
         var cap = 0
         while getline(&line, &cap, f) > 0 {
             let s = String(cString: line!).trimmingSuffix("\n")
-            if s.hasPrefix("#") || s.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            if s.hasPrefix("#") && !(keepHeader && out.isEmpty && s.contains("\t")) || s.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             out.append(s.split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
         }
         free(line)
