@@ -85,6 +85,13 @@ extension CaptureConformance {
         return "frame \(p.frame) +\(Instant.format(p.time)) \(endpoint(p.source, p.sourcePort)) → \(dst): \(body)"
     }
 
+    /// One rule for unique against shared, everywhere: the cache-flush bit the owner sets
+    /// (RFC 6762 §10.2), or a type that names one host's data (address, service, host info
+    /// records: RFC 6762 §8.1, RFC 6763 §6) even when the bit is missing.
+    static func isUnique(_ r: ResourceRecord) -> Bool {
+        r.cacheFlush || [RRType.a, .aaaa, .srv, .txt, .hinfo].contains(r.type)
+    }
+
     static func endpoint(_ a: PCAP.IPAddress, _ port: UInt16) -> String { a.isIPv6 ? "[\(a)]:\(port)" : "\(a):\(port)" }
     static func ms(_ ns: Int64) -> String { "\(ns / 1_000_000) ms" }
 }
@@ -99,7 +106,10 @@ extension CaptureConformance.Timeline {
     func heldRecords(before time: Int64) -> [ResourceRecord] {
         var out: [ResourceRecord] = []
         for (_, p) in responses where p.time < time && p.isMulticast {
-            for r in p.message!.answers + p.message!.additionals where r.cacheFlush && r.ttl > 0 && !out.contains(where: { $0.isSameRecord(as: r) }) {
+            let rs = p.message!.answers + p.message!.additionals
+            // RFC 6762 §10.2: a cache-flush record replaces the older rdata of its name, type and class.
+            out.removeAll { h in rs.contains { CaptureConformance.isUnique($0) && $0.ttl > 0 && $0.name == h.name && $0.type == h.type && $0.rrclass == h.rrclass } }
+            for r in rs where CaptureConformance.isUnique(r) && r.ttl > 0 && !out.contains(where: { $0.isSameRecord(as: r) }) {
                 out.append(r)
             }
             for r in p.message!.answers where r.ttl == 0 { out.removeAll { $0.isSameRecord(as: r) } }

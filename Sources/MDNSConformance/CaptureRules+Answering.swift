@@ -42,7 +42,7 @@ extension CaptureConformance {
         for e in t.events where e.kind == .answer {
             guard let qi = firstAsking(e.packet, t), isPlainQuery(t.all[qi]) else { continue }
             let p = t.packet(e), rs = answering(p, t.all[qi])
-            guard !rs.isEmpty, rs.allSatisfy({ !$0.cacheFlush }) else { continue }
+            guard !rs.isEmpty, rs.allSatisfy({ !isUnique($0) }) else { continue }
             j.checked += 1
             j.note = "\(j.checked) shared answers delayed 20 ms or more"
             let d = p.time - t.all[qi].time
@@ -59,7 +59,9 @@ extension CaptureConformance {
             let q = t.all[qi], p = t.packet(e)
             guard q.sourcePort == mdnsPort, !q.message!.header.truncated, q.message!.questions.count == 1 else { continue }
             let rs = answering(p, q)
-            guard !rs.isEmpty, rs.allSatisfy(\.cacheFlush) else { continue }
+            guard !rs.isEmpty, rs.allSatisfy(isUnique) else { continue }
+            // The sentence is about records "it has previously verified" unique: probed.
+            guard rs.allSatisfy({ r in t.series.contains { $0.name == r.name && $0.end == .completed && t.all[$0.probes.last!].time < q.time } }) else { continue }
             // RFC 6762 §6: a multicast answer waits out the record's rate limit.
             if p.isMulticast, rs.contains(where: { t.lastMulticast(of: $0, before: p.time, path: p, from: p.source).map { q.time - t.all[$0].time < 1_000_000_000 } ?? false }) { continue }
             j.checked += 1

@@ -9,8 +9,15 @@ extension CaptureConformance {
     /// Whether the recording shows the device starting (a probe, or an unsolicited response first).
     static func startSeen(_ t: Timeline) -> Bool {
         guard t.series.isEmpty else { return true }
-        guard let first = t.events.first(where: { $0.kind != .query && $0.kind != .legacyQuery }),
-              first.kind == .announcement, t.packet(first).time >= startMargin else { return false }
+        guard let first = t.events.first(where: { $0.kind != .query && $0.kind != .legacyQuery }) else { return false }
+        // A responder that answers other hosts but never probes nor announces anything (RFC 6762 §8).
+        if !t.events.contains(where: { $0.kind == .announcement }) && t.events.contains(where: { [.answer, .unicastReply, .legacyReply].contains($0.kind) }) {
+            return true
+        }
+        guard t.packet(first).time >= startMargin else { return false }
+        // Heard first answering another host, well into a recording: it joined the link then.
+        if first.kind == .answer || first.kind == .unicastReply || first.kind == .legacyReply { return true }
+        guard first.kind == .announcement else { return false }
         // A start repeats its announcement (RFC 6762 §8.3); one response late in a recording may be anything.
         let p = t.packet(first)
         return t.events.contains { e in
@@ -33,13 +40,14 @@ extension CaptureConformance {
         var judged: Set<DNSName> = []
         for e in t.events where [.announcement, .answer, .defence, .unicastReply].contains(e.kind) {
             let p = t.packet(e)
-            for r in p.message!.answers where r.cacheFlush && r.ttl > 0 && !isReverseMapping(r.name) && !judged.contains(r.name) {
+            for r in p.message!.answers where isUnique(r) && r.ttl > 0 && !isReverseMapping(r.name) && !judged.contains(r.name) {
                 judged.insert(r.name)
                 j.checked += 1
                 let before = t.series.filter { $0.name == r.name && t.all[$0.probes[0]].time < p.time }
                 if before.isEmpty {
                     j.violate("\(r.name) \(r.type) sent at +\(Instant.format(p.time)) without a probe for it", t.frames(e.packet))
-                } else if let s = before.last, s.probes.count >= 3 || s.end == .short, t.all[s.probes.last!].time > p.time, !before.contains(where: { $0.end == .completed && t.all[$0.probes.last!].time < p.time }) {
+                } else if let s = before.last, s.probes.count >= 3 || s.end == .short, t.all[s.probes.last!].time > p.time,
+                          !before.contains(where: { $0.end == .completed && t.all[$0.probes.last!].time < p.time }) {
                     j.violate("\(r.name) \(r.type) sent at +\(Instant.format(p.time)) while still probing it", t.frames(e.packet, s.probes.last!))
                 }
             }
@@ -51,14 +59,17 @@ extension CaptureConformance {
         "250 ms after the first query, the host should send a second; then, 250 ms after that, a third. If, by the time 250 ms after the third probe has elapsed, no conflicting Multicast DNS responses have been received, the host may move to the next step, announcing.") { t in
         var j = Judgement(checked: t.series.count, note: "\(t.series.count) probe series, 250 ms apart")
         for s in t.series {
-            if s.end == .short { j.violate("\(s.probes.count) probe(s) for \(s.name), not three", t.frames(s.probes)) }
-            for (a, b) in zip(s.probes, s.probes.dropFirst()) where t.all[b].time - t.all[a].time < Window.probeListen - Window.slack {
+            // Fewer than three probes matter when the name is then used; otherwise probing was abandoned.
+            if s.end == .short, usesProposed(s, after: t.all[s.probes.last!].time - Window.inFlight, t) != nil {
+                j.violate("\(s.probes.count) probe(s) for \(s.name), not three", t.frames(s.probes))
+            }
+            for (a, b) in zip(s.probes, s.probes.dropFirst()) where abs(t.all[b].time - t.all[a].time - Window.probeListen) > Window.probeIntervalTolerance {
                 j.violate("probes for \(s.name) \(ms(t.all[b].time - t.all[a].time)) apart (250 ms)", t.frames(a, b))
             }
             guard s.end == .completed || s.end == .cut || s.end == .short, let last = s.probes.last else { continue }
             if let a = t.events.first(where: { $0.kind == .announcement && t.packet($0).source == s.source && t.all[$0.packet].time > t.all[last].time
-                && t.packet($0).message!.answers.contains { $0.name == s.name && $0.ttl > 0 } }),
-               t.all[a.packet].time - t.all[last].time < Window.probeListen - Window.slack {
+                && t.packet($0).message!.answers.contains { r in r.ttl > 0 && s.proposed.contains { $0.isSameRecord(as: r) } } }),
+               t.all[a.packet].time - t.all[last].time < Window.announceAtOnce {
                 j.violate("\(s.name) announced \(ms(t.all[a.packet].time - t.all[last].time)) after the last probe (250 ms)", t.frames(last, a.packet))
             }
         }
@@ -124,10 +135,11 @@ extension CaptureConformance {
             let until = t.series[(k + 1)...].first(where: { $0.name == s.name && $0.source == s.source }).map { t.all[$0.probes[0]].time } ?? Int64.max
             let ann = t.events.filter { e in
                 let p = t.packet(e)
-                return (e.kind == .announcement || e.kind == .answer) && p.source == s.source && p.time > from && p.time < until
+                return e.kind == .announcement && p.source == s.source && p.time > from && p.time < until
                     && p.message!.answers.contains { $0.name == s.name && $0.ttl > 0 }
             }.map(\.packet)
-            let cut = t.captureEnd < (ann.first.map { t.all[$0].time } ?? from + Window.probeListen) + 1_000_000_000
+            // The recording, or probing again after a conflict, may end the announcements early.
+            let cut = min(t.captureEnd, until) < (ann.first.map { t.all[$0].time } ?? from + Window.probeListen) + 1_000_000_000
             if ann.count < 2 {
                 if !cut { j.checked += 1; j.violate("\(ann.count) announcement(s) of \(s.name)", t.frames([s.probes.last!] + ann)) }
                 continue
@@ -137,8 +149,20 @@ extension CaptureConformance {
             let span = t.all[ann.last!].time - t.all[ann[0]].time
             if span < 1_000_000_000 - Window.slack { j.violate("announcements of \(s.name) \(ms(span)) apart (one second)", t.frames(ann[0], ann.last!)) }
         }
+        if t.series.isEmpty && startSeen(t) { unprobedAnnouncements(t, &j) }
         if j.checked == 0 { j.note = "no completed probing to announce" }
         return j
+    }
+
+    /// A device that started without probing still announces its unique records (RFC 6762 §8.3).
+    static func unprobedAnnouncements(_ t: Timeline, _ j: inout Judgement) {
+        guard let (i, p) = t.responses.first(where: { $0.1.message!.answers.contains { isUnique($0) && $0.ttl > 0 && !isReverseMapping($0.name) } }),
+              t.captureEnd - p.time > 1_000_000_000 else { return }
+        let names = p.message!.answers.filter { isUnique($0) && $0.ttl > 0 && !isReverseMapping($0.name) }.map(\.name)
+        guard !names.isEmpty else { return }
+        let ann = t.events.filter { $0.kind == .announcement && t.packet($0).message!.answers.contains { names.contains($0.name) } }
+        j.checked += 1
+        if ann.count < 2 { j.violate("\(ann.count) unsolicited announcement(s) of \(names[0])", t.frames([i] + ann.map(\.packet))) }
     }
 
     /// How long a device may take to probe again after a conflict (RFC 6762 §9 "immediately";
@@ -164,7 +188,7 @@ extension CaptureConformance {
     /// A record in another host's response that conflicts with one the device holds, outside its probing.
     static func conflicting(_ p: Packet, _ t: Timeline) -> ResourceRecord? {
         let held = t.heldRecords(before: p.time)
-        for r in p.message!.answers + p.message!.additionals where r.cacheFlush && r.ttl > 0 {
+        for r in p.message!.answers + p.message!.additionals where isUnique(r) && r.ttl > 0 {
             let mine = held.filter { $0.name == r.name && $0.type == r.type && $0.rrclass == r.rrclass }
             guard !mine.isEmpty, !mine.contains(where: { $0.rdata == r.rdata }) else { continue }
             let probing = t.series.contains { s in s.name == r.name && p.time >= t.all[s.probes[0]].time

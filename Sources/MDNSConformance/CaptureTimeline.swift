@@ -12,9 +12,14 @@ extension CaptureConformance {
         public static let probeListen: Int64 = 250_000_000
         /// A response this long after a query that it answers is taken as the answer to it.
         public static let reply: Int64 = 1_000_000_000
-        /// Responses naming a freshly probed name this long after probing are its announcements
-        /// (RFC 6762 §8.3 allows up to eight, the interval doubling from one second).
+        /// Unsolicited responses this long after probing are its announcements (RFC 6762 §8.3
+        /// allows up to eight, the interval doubling from one second).
         public static let announcing: Int64 = 10_000_000_000
+        /// RFC 6762 §8.1 probes "250 ms" apart: a deviation beyond this is a different interval.
+        public static let probeIntervalTolerance: Int64 = 9_000_000
+        /// Announcing sooner than this after the third probe is announcing at once, without the
+        /// listening RFC 6762 §8.1 describes (implementations that listen ~200 ms are not flagged).
+        public static let announceAtOnce: Int64 = 100_000_000
         /// Clock and timer slack allowed on every lower bound the RFC gives.
         public static let slack: Int64 = 2_000_000
         /// A packet already on its way when a conflict arrives.
@@ -107,7 +112,8 @@ extension CaptureConformance {
             for n in probedNames(m) {
                 let proposed = m.authorities.filter { $0.name == n }
                 let key = "\(n) \(all[i].source)"
-                if let s = open[key], all[i].time - all[series[s].probes.last!].time <= Window.probeSeriesGap {
+                // RFC 6762 §8.1: a series is three probes; a fourth starts probing again.
+                if let s = open[key], series[s].probes.count < 3, all[i].time - all[series[s].probes.last!].time <= Window.probeSeriesGap {
                     series[s].probes.append(i)
                 } else {
                     open[key] = series.count
@@ -130,9 +136,10 @@ extension CaptureConformance {
                 return s
             }
             if p.isProbe {
-                let theirs = m.authorities.filter { $0.name == s.name }
-                guard !theirs.isEmpty, !sameSet(theirs, s.proposed) else { continue }
-                let c = Tiebreak.compare(s.proposed, theirs)
+                // RFC 6762 §8.2 breaks ties between unique records; shared ones never conflict.
+                let theirs = m.authorities.filter { $0.name == s.name && isUnique($0) }, ours = s.proposed.filter(isUnique)
+                guard !theirs.isEmpty, !ours.isEmpty, !sameSet(theirs, ours) else { continue }
+                let c = Tiebreak.compare(ours, theirs)
                 if c < 0 { s.end = .lostTiebreak(i); return s }
                 if c > 0 && s.wonAgainst == nil { s.wonAgainst = i }
             }
@@ -145,7 +152,7 @@ extension CaptureConformance {
 
     /// RFC 6762 §9: a record of the name with other rdata; identical rdata is never a conflict.
     static func conflicts(_ rs: [ResourceRecord], with s: ProbeSeries) -> Bool {
-        rs.contains { r in r.name == s.name && r.ttl > 0 && r.type != .opt && !s.proposed.contains { $0.isSameRecord(as: r) } }
+        rs.contains { r in r.name == s.name && r.ttl > 0 && isUnique(r) && !s.proposed.contains { $0.isSameRecord(as: r) } }
     }
 
     static func sameSet(_ a: [ResourceRecord], _ b: [ResourceRecord]) -> Bool {
@@ -165,19 +172,10 @@ extension CaptureConformance {
         let cause = query(answeredBy: i, t)
         if !p.isMulticast { return Event(kind: .unicastReply, packet: i, cause: cause) }
         if !m.answers.isEmpty && m.answers.allSatisfy({ $0.ttl == 0 }) { return Event(kind: .goodbye, packet: i) }
-        if isAnnouncing(p, t) { return Event(kind: .announcement, packet: i) }
         guard let cause else { return Event(kind: .announcement, packet: i) }
         let q = t.all[cause]
         let defends = q.isProbe && probedNames(q.message!).contains { n in m.answers.contains { $0.name == n } }
         return Event(kind: defends ? .defence : .answer, packet: i, cause: cause)
-    }
-
-    /// A response naming a name the device finished probing shortly before (RFC 6762 §8.3).
-    static func isAnnouncing(_ p: Packet, _ t: Timeline) -> Bool {
-        t.series.contains { s in
-            s.end == .completed && p.message!.answers.contains { $0.name == s.name && $0.ttl > 0 }
-                && p.time > t.all[s.probes.last!].time && p.time - t.all[s.probes.last!].time <= Window.announcing
-        }
     }
 
     /// The latest query of another host, on the same link and address family, that the response answers.
