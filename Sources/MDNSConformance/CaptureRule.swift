@@ -123,7 +123,7 @@ extension CaptureConformance.Timeline {
         device.packets.last { i in
             let p = all[i]
             return p.time < time && p.isMulticast && p.isResponse && p.samePath(path) && (source == nil || p.source == source!)
-                && p.message!.answers.contains { $0.isSameRecord(as: r) && $0.ttl > 0 }
+                && (p.message!.answers + p.message!.additionals).contains { $0.isSameRecord(as: r) && $0.ttl > 0 }
         }
     }
 }

@@ -80,7 +80,7 @@ extension CaptureConformance {
             j.checked += 1
             // RFC 6762 §6: a probe may be answered 250 ms after the last multicast.
             let floor = (e.kind == .defence ? Window.probeListen : 1_000_000_000) - Window.slack
-            for r in p.message!.answers where r.ttl > 0 {
+            for r in p.message!.answers + p.message!.additionals where r.ttl > 0 && r.type != .opt {
                 guard let last = t.lastMulticast(of: r, before: p.time, path: p, from: p.source), p.time - t.all[last].time < floor else { continue }
                 j.violate("\(r.name) \(r.type) multicast again after \(ms(p.time - t.all[last].time))", t.frames(last, e.packet))
                 break

@@ -69,7 +69,7 @@ extension CaptureConformance {
             guard s.end == .completed || s.end == .cut || s.end == .short, let last = s.probes.last else { continue }
             if let a = t.events.first(where: { $0.kind == .announcement && t.packet($0).source == s.source && t.all[$0.packet].time > t.all[last].time
                 && t.packet($0).message!.answers.contains { r in r.ttl > 0 && s.proposed.contains { $0.isSameRecord(as: r) } } }),
-               t.all[a.packet].time - t.all[last].time < Window.announceAtOnce {
+               t.all[a.packet].time - t.all[last].time < Window.announceAfterProbes {
                 j.violate("\(s.name) announced \(ms(t.all[a.packet].time - t.all[last].time)) after the last probe (250 ms)", t.frames(last, a.packet))
             }
         }
@@ -117,9 +117,13 @@ extension CaptureConformance {
             if let late = s.probes.first(where: { t.all[$0].time > tl + Window.inFlight }) {
                 j.violate("lost the tiebreak for \(s.name) and went on probing", t.frames(c, late))
             }
-            if let next = t.series[(k + 1)...].first(where: { $0.name == s.name && $0.source == s.source }),
-               t.all[next.probes[0]].time - tl < 1_000_000_000 - Window.slack {
-                j.violate("probed \(s.name) again \(ms(t.all[next.probes[0]].time - tl)) after losing (one second)", t.frames(c, next.probes[0]))
+            let later = t.series[(k + 1)...].filter { $0.source == s.source && t.all[$0.probes[0]].time > tl }
+            if let next = later.first(where: { $0.name == s.name }) {
+                if t.all[next.probes[0]].time - tl < 1_000_000_000 - Window.slack {
+                    j.violate("probed \(s.name) again \(ms(t.all[next.probes[0]].time - tl)) after losing (one second)", t.frames(c, next.probes[0]))
+                }
+            } else if let other = later.first {
+                j.violate("lost the tiebreak for \(s.name) and probed \(other.name) instead of probing it again", t.frames(c, other.probes[0]))
             }
             if let used = usesProposed(s, after: tl, t) { j.violate("announced \(s.name) after losing the tiebreak", t.frames(c, used)) }
         }
@@ -145,13 +149,48 @@ extension CaptureConformance {
                 continue
             }
             j.checked += 1
-            // Two of them one second apart; one sent too soon after another is multicast-rate-limit's.
-            let span = t.all[ann.last!].time - t.all[ann[0]].time
-            if span < 1_000_000_000 - Window.slack { j.violate("announcements of \(s.name) \(ms(span)) apart (one second)", t.frames(ann[0], ann.last!)) }
         }
+        spacing(t, &j)
         if t.series.isEmpty && startSeen(t) { unprobedAnnouncements(t, &j) }
         if j.checked == 0 { j.note = "no completed probing to announce" }
         return j
+    }
+
+    /// RFC 6762 §8.3: unsolicited responses carrying a record go out one second apart, and "the
+    /// interval between unsolicited responses increases by at least a factor of two with every
+    /// response sent". Judged per record and source address; a probe of its name starts afresh.
+    static func spacing(_ t: Timeline, _ j: inout Judgement) {
+        var runs: [String: [Int]] = [:]
+        var order: [String] = []
+        for e in t.events where e.kind == .announcement {
+            let p = t.packet(e)
+            for r in p.message!.answers + p.message!.additionals where r.ttl > 0 && r.type != .opt && r.type != .nsec {
+                let round = t.series.filter { $0.name == r.name && $0.source == p.source && t.all[$0.probes.last!].time < p.time }.count
+                let key = "\(p.source)\t\(r.name) \(r.type)\t\(r.rdata)\t\(round)"
+                if runs[key] == nil { order.append(key) }
+                if runs[key]?.last != e.packet { runs[key, default: []].append(e.packet) }
+            }
+        }
+        var flagged: Set<String> = []
+        for key in order {
+            let run = runs[key]!
+            guard run.count >= 2 else { continue }
+            j.checked += 1
+            let what = String(key.split(separator: "\t")[1])
+            var previous: Int64 = 0
+            for (a, b) in zip(run, run.dropFirst()) {
+                let gap = t.all[b].time - t.all[a].time
+                guard gap <= Window.announcing else { break }
+                let floor = previous == 0 ? 1_000_000_000 : 2 * previous
+                if gap < floor - Window.slack {
+                    if flagged.insert(what).inserted {
+                        j.violate("\(what) announced again \(ms(gap)) after the last (\(previous == 0 ? "one second" : "twice the last interval"))", t.frames(a, b))
+                    }
+                    break
+                }
+                previous = gap
+            }
+        }
     }
 
     /// A device that started without probing still announces its unique records (RFC 6762 §8.3).

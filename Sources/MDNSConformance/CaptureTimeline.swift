@@ -17,9 +17,8 @@ extension CaptureConformance {
         public static let announcing: Int64 = 10_000_000_000
         /// RFC 6762 §8.1 probes "250 ms" apart: a deviation beyond this is a different interval.
         public static let probeIntervalTolerance: Int64 = 9_000_000
-        /// Announcing sooner than this after the third probe is announcing at once, without the
-        /// listening RFC 6762 §8.1 describes (implementations that listen ~200 ms are not flagged).
-        public static let announceAtOnce: Int64 = 100_000_000
+        /// RFC 6762 §8.1 listens "250 ms after the third probe" before announcing, within the interval tolerance.
+        public static let announceAfterProbes: Int64 = probeListen - probeIntervalTolerance
         /// Clock and timer slack allowed on every lower bound the RFC gives.
         public static let slack: Int64 = 2_000_000
         /// A packet already on its way when a conflict arrives.
@@ -135,7 +134,8 @@ extension CaptureConformance {
                 s.end = .conflict(i)
                 return s
             }
-            if p.isProbe {
+            // Ties are broken per link and family: a host probes each interface with its own data.
+            if p.isProbe && p.samePath(all[s.probes[0]]) {
                 // RFC 6762 §8.2 breaks ties between unique records; shared ones never conflict.
                 let theirs = m.authorities.filter { $0.name == s.name && isUnique($0) }, ours = s.proposed.filter(isUnique)
                 guard !theirs.isEmpty, !ours.isEmpty, !sameSet(theirs, ours) else { continue }
