@@ -14,6 +14,8 @@ public enum EngineReplay {
         public var datagrams = 0
         public var malformed = 0
         public var skippedFrames = 0
+        /// RFC 6762 §6.7 replies to a legacy querier's own port: a browser on port 5353 never gets them.
+        public var legacyReplies = 0
         public var changes = 0
         public var querier = QuerierStatistics()
         public var responder = Statistics()
@@ -99,15 +101,14 @@ public enum EngineReplay {
                 }
             }
         }
+        /// Advances to each deadline before `t` in turn, so an expiry is reported when it happens.
         func run(to t: Instant) {
-            var fired = false
             while let d = engine.nextDeadline, d <= t {
                 now = max(now, d)
                 take(engine.advance(to: now))
-                fired = true
+                refreshHosts(Array(hosts.keys).sorted())
             }
             now = max(now, t)
-            if fired { refreshHosts(Array(hosts.keys).sorted()) }
         }
 
         while true {
@@ -132,6 +133,10 @@ public enum EngineReplay {
                     InterfaceAddress(.v4(IPv4Address(0)), prefixLength: 0), InterfaceAddress(.v6(IPv6Address(high: 0, low: 0)), prefixLength: 0)])
                 take(engine.addInterface(iface, at: now))
                 if known.count == 1 { let (_, a) = engine.enumerateServiceTypes(at: now); take(a) }
+            }
+            if m.isResponse && d.destinationPort != PacketDecoder.mdnsPort && !d.destination.isMulticast {
+                result.legacyReplies += 1
+                continue
             }
             let src = SocketAddress(Self.address(d.source), port: d.sourcePort)
             let via: ReceivedVia = d.destination.isMulticast ? .multicast : .unicast
@@ -185,7 +190,8 @@ public enum EngineReplay {
         func list<K: Hashable>(_ d: [K: Int], _ name: (K) -> String) -> String {
             d.isEmpty ? "none" : d.map { "\(name($0.key))=\($0.value)" }.sorted().joined(separator: " ")
         }
-        var s = "counters: datagrams \(r.datagrams), malformed \(r.malformed), skipped frames \(r.skippedFrames), changes \(r.changes)\n"
+        var s = "counters: datagrams \(r.datagrams), malformed \(r.malformed), skipped frames \(r.skippedFrames), "
+            + "legacy replies to other ports \(r.legacyReplies), changes \(r.changes)\n"
         s += "  querier: responses \(q.responsesReceived), queries seen \(q.queriesObserved), records added \(q.recordsAdded), "
         s += "refreshed \(q.recordsRefreshed), expired \(q.recordsExpired), goodbyes \(q.goodbyesReceived), cache-flushed \(q.cacheFlushed)\n"
         s += "  dropped: \(list(r.responder.dropped, { $0.description })); decode errors: \(list(r.responder.decodeErrors, { $0.rawValue }))\n"

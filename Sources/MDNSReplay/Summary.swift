@@ -95,6 +95,8 @@ public struct CaptureSummary: Sendable {
                 if room(queriedTypes.count) { queriedTypes.insert(q.name) } else if !queriedTypes.contains(q.name) { untracked += 1 }
             }
             if m.kind == .probe {
+                // RFC 6762 §8.2: the proposed records claim their names too; a conflict may be settled while probing.
+                for r in msg.authorities where Self.isProposedUnique(r) { claim(r, d) }
                 // RFC 6762 §8.1: each name probed (questions of type ANY with proposed records).
                 for q in msg.questions {
                     if let i = probes.index(forKey: q.name) {
@@ -157,13 +159,23 @@ public struct CaptureSummary: Sendable {
         mine.rdata.insert(r.rdata)
         byKey[d.source] = mine
         claims[key] = byKey
-        for (other, theirs) in byKey where other != d.source {
+        for (other, theirs) in byKey.sorted(by: { ($0.value.frame, $0.key) < ($1.value.frame, $1.key) }) where other != d.source {
             guard theirs.rdata.isDisjoint(with: mine.rdata) else { continue }
-            let pair = ["\(key.name)", "\(key.type)"] + [other.description, d.source.description].sorted()
+            // One conflict per pair of data, however many addresses each host sent it from.
+            let pair = ["\(key.name)", "\(key.type)"] + [theirs.rdata.map(\.description).sorted().joined(separator: ","), r.rdata.description].sorted()
             guard !conflictPairs.contains(pair), room(conflicts.count) else { continue }
             conflictPairs.insert(pair)
             conflicts.append(Conflict(name: r.name, type: r.type, first: (other, theirs.rdata.map(\.description).sorted().first ?? "", theirs.frame),
                                       second: (d.source, r.rdata.description, d.frame)))
+        }
+    }
+
+    /// A proposed record that is one host's: a service PTR in a probe (python-zeroconf) is shared.
+    static func isProposedUnique(_ r: ResourceRecord) -> Bool {
+        switch r.type {
+        case .opt: false
+        case .ptr: r.name.labels.last.map { String(decoding: $0, as: UTF8.self).lowercased() == "arpa" } ?? false
+        default: true
         }
     }
 
