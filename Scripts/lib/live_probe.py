@@ -110,33 +110,45 @@ def flood(iface, rate, seconds):
 
 
 def blast(dst, name, rate, seconds):
-    """Legacy unicast queries (source port != 5353): each is answered by unicast (RFC 6762 §6.7)."""
+    """Legacy unicast queries (source port != 5353), each answered by unicast (RFC 6762 §6.7).
+    A forked child only receives, so the sender's pace never starves the count."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setblocking(False)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUFFORCE if hasattr(socket, "SO_RCVBUFFORCE") else socket.SO_RCVBUF, 16 << 20)
     s.bind(("0.0.0.0", 0))
-    answered = set()
+    r, w = os.pipe()
+    start_deadline = time.time() + seconds + 1
+    child = os.fork()
+    if child == 0:
+        os.close(r)
+        s.settimeout(1.5)
+        answered = 0
+        while True:
+            try:
+                s.recv(9000)
+                answered += 1
+            except socket.timeout:
+                if time.time() > start_deadline:
+                    break
+        os.write(w, str(answered).encode())
+        os._exit(0)
+    os.close(w)
+    m = [message(0, questions=[question(name, 1)], ident=i) for i in range(256)]
     sent = 0
     start = time.time()
     end = start + seconds
     while True:
         now = time.time()
-        if now < end and sent < (now - start) * rate:
-            ident = sent & 0xFFFF
-            s.sendto(message(0, questions=[question(name, 1)], ident=ident), (dst, 5353))
-            sent += 1
-            continue
-        try:
-            data, _ = s.recvfrom(9000)
-            answered.add(struct.unpack("!H", data[:2])[0] + 65536 * 0)
-            continue
-        except BlockingIOError:
-            pass
-        if now > end + 1:
+        if now >= end:
             break
-        time.sleep(0.0002)
-    # ids wrap at 65536: count distinct answered ids within the sent range
-    print("blast sent %d answered %d rate %d/s" % (sent, min(len(answered), sent), rate), flush=True)
+        due = int((now - start) * rate)
+        while sent < due:
+            s.sendto(m[sent & 255], (dst, 5353))
+            sent += 1
+        time.sleep(0.0005)
+    elapsed = time.time() - start
+    answered = int(os.read(r, 64) or b"0")
+    os.waitpid(child, 0)
+    print("blast sent %d answered %d offered %d/s achieved %d/s" % (sent, answered, rate, sent / elapsed), flush=True)
 
 
 if __name__ == "__main__":

@@ -91,6 +91,12 @@ extension MDNSDriver {
         guard !isShutDown else { return }
         for id in engine.responder.registrationIDs { perform(engine.withdraw(id, at: now)) }
         isShutDown = true
+        let s = statistics
+        log.info("shutdown", metadata: [
+            "received": "\(s.transport.received)", "sent": "\(s.transport.sent)", "sendErrors": "\(s.transport.sendErrors)",
+            "queueDrops": "\(s.transport.queueDrops)", "truncated": "\(s.transport.truncated)",
+            "engineReceived": "\(s.engine.packetsReceived)", "decodeErrors": "\(s.engine.decodeErrors.values.reduce(0, +))",
+        ])
         for t in tasks { t.cancel() }
         timer?.cancel()
         for key in Array(routes.sinks.keys) { routes.sinks.removeValue(forKey: key)?.finish() }

@@ -38,6 +38,8 @@ public enum TransportLimits {
     /// Datagrams queued between the reader thread and the driver; beyond it new ones are dropped
     /// and counted (a flood must not grow memory).
     public static let receiveQueue = 1024
+    /// SO_RCVBUF / SO_SNDBUF of each socket: about 1300 small datagrams of burst (kernel accounting).
+    public static let socketBuffer = 1 << 20
     /// Datagrams read from one socket per poll wake-up before the others get a turn.
     public static let burstPerSocket = 64
 }

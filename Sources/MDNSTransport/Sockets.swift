@@ -25,6 +25,7 @@ enum MulticastSocket {
         do {
             try set(fd, SOL_SOCKET, SO_REUSEADDR, 1, interface)
             try set(fd, SOL_SOCKET, SO_REUSEPORT, 1, interface)
+            setBuffers(fd)
             if family == .ipv4 { try configureV4(fd, interface) } else { try configureV6(fd, interface) }
             return fd
         } catch {
@@ -64,6 +65,16 @@ enum MulticastSocket {
         try set(fd, v6, Int32(IPV6_MULTICAST_LOOP), 1, i)
         try set(fd, v6, Int32(IPV6_RECVPKTINFO), 1, i)
         try set(fd, v6, Int32(IPV6_RECVHOPLIMIT), 1, i)
+    }
+
+    /// Kernel buffers of `TransportLimits.socketBuffer` bytes absorb bursts while the reader
+    /// thread waits for a core; the FORCE variants (root) pass net.core.rmem_max / wmem_max.
+    private static func setBuffers(_ fd: Int32) {
+        var size = Int32(TransportLimits.socketBuffer)
+        let len = socklen_t(MemoryLayout<Int32>.size)
+        for (force, plain) in [(SO_RCVBUFFORCE, SO_RCVBUF), (SO_SNDBUFFORCE, SO_SNDBUF)] {
+            if setsockopt(fd, SOL_SOCKET, force, &size, len) != 0 { _ = setsockopt(fd, SOL_SOCKET, plain, &size, len) }
+        }
     }
 
     private static func set(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ i: InterfaceSnapshot) throws(TransportError) {

@@ -28,10 +28,12 @@ struct Publish: AsyncParsableCommand {
     @Flag(name: [.customShort("p"), .long], help: "Semicolon-separated event lines.") var parsable = false
     @Flag(help: "One JSON object per line.") var json = false
     @Option(help: "Withdraw and exit after this many seconds.") var timeout: Double?
+    @Option(help: "Publish COUNT instances, NAME 1 ... NAME COUNT (load tests).") var count: Int = 1
     @OptionGroup var live: LiveOptions
 
     func validate() throws {
         if !address.isEmpty && host == nil { throw ValidationError("--address needs --host") }
+        if count < 1 { throw ValidationError("--count must be at least 1") }
     }
 
     func run() async throws {
@@ -51,14 +53,20 @@ struct Publish: AsyncParsableCommand {
         var regs: [MDNS.Registration] = []
         do {
             if !records.isEmpty { regs.append(try await driver.register(.records(RecordRegistration(records: records, unique: true)))) }
-            let service = ServiceRegistration(instance: name, type: type, port: port, txt: txtRecord, subtypes: subtype, host: hostName)
-            regs.append(try await driver.register(service))
+            for i in 1...count {
+                let instance = count == 1 ? name : "\(name) \(i)"
+                let service = ServiceRegistration(instance: instance, type: type, port: port, txt: txtRecord, subtypes: subtype, host: hostName)
+                regs.append(try await driver.register(service))
+            }
         } catch {
             await driver.shutdown()
             throw LiveExit.fail(error)
         }
-        let service = regs[regs.count - 1]
-        let printer = Task { for await e in service.events { Out.line(EventFormat.registrationLine(e, style: style)) } }
+        let printer = Task {
+            await withTaskGroup(of: Void.self) { g in
+                for r in regs { g.addTask { for await e in r.events { Out.line(EventFormat.registrationLine(e, style: style)) } } }
+            }
+        }
         _ = await StopCondition(timeout: timeout?.seconds).wait(Activity())
         await driver.shutdown()
         _ = await printer.value
