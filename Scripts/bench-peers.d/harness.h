@@ -1,7 +1,8 @@
 /* Shared timing harness for the C peers of Scripts/bench-peers.
- * Usage of every driver: DRIVER CORPUS.lpk SECONDS
+ * Usage of every driver: DRIVER CORPUS.lpk SECONDS|passes=N
  * Reads a length-prefixed corpus (u16 big-endian length, message), then parses the whole corpus
- * again and again until SECONDS of wall time have passed (at least one pass), and prints one line:
+ * again and again until SECONDS of wall time have passed (at least one pass), or exactly N times
+ * (for callgrind), and prints one line:
  *   NAME: R messages/s, T ns/message, accepted A, rejected B, checksum C
  * parse_one() returns 0 when the parser accepted the message and adds what it read to *sum. */
 #define _GNU_SOURCE
@@ -24,6 +25,7 @@ static double now(void) {
 static int run(const char *name, int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s CORPUS.lpk [SECONDS]\n", argv[0]); return 2; }
     double seconds = argc > 2 ? atof(argv[2]) : 2.0;
+    long passes = argc > 2 && strncmp(argv[2], "passes=", 7) == 0 ? atol(argv[2] + 7) : 0;
     FILE *f = fopen(argv[1], "rb");
     if (!f) { perror(argv[1]); return 2; }
     fseek(f, 0, SEEK_END); long size = ftell(f); fseek(f, 0, SEEK_SET);
@@ -45,6 +47,7 @@ static int run(const char *name, int argc, char **argv) {
     if (n == 0) { fprintf(stderr, "no messages in %s\n", argv[1]); return 2; }
     uint64_t sum = 0, parsed = 0, ok = 0, bad = 0;
     double start = now(), elapsed;
+    long pass = 0;
     do {
         for (size_t k = 0; k < n; k++) {
             int rc = parse_one(msgs[k].data, msgs[k].len, &sum);
@@ -52,7 +55,8 @@ static int run(const char *name, int argc, char **argv) {
             parsed++;
         }
         elapsed = now() - start;
-    } while (elapsed < seconds);
+        pass++;
+    } while (passes ? pass < passes : elapsed < seconds);
     double rate = (double)parsed / elapsed;
     printf("%s: %.0f messages/s, %.0f ns/message, accepted %llu, rejected %llu, checksum %llu\n", name, rate,
            1e9 / rate, (unsigned long long)ok, (unsigned long long)bad, (unsigned long long)sum);

@@ -1,6 +1,6 @@
 """Python peers of Scripts/bench-peers: python-zeroconf and dnspython.
 
-Usage: python3 python_peers.py zeroconf|dnspython CORPUS.lpk SECONDS
+Usage: python3 python_peers.py zeroconf|dnspython CORPUS.lpk SECONDS|passes=N
 Prints the same line as the C drivers:
   NAME: R messages/s, T ns/message, accepted A, rejected B, checksum C
 Every message is parsed fully (names decompressed, rdata decoded) and every field of every
@@ -98,10 +98,13 @@ def main():
         sys.exit(__doc__)
     name, parse = zeroconf_parser() if sys.argv[1] == "zeroconf" else dnspython_parser()
     messages = load(sys.argv[2])
-    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 2.0
+    arg = sys.argv[3] if len(sys.argv) > 3 else "2"
+    passes = int(arg[7:]) if arg.startswith("passes=") else 0
+    seconds = 0.0 if passes else float(arg)
     ok = bad = parsed = 0
     total = 0
     start = time.perf_counter()
+    done = 0
     while True:
         for m in messages:
             r = parse(m)
@@ -114,7 +117,8 @@ def main():
                 total += r
             parsed += 1
         elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
+        done += 1
+        if (done >= passes) if passes else (elapsed >= seconds):
             break
     rate = parsed / elapsed
     print(f"{name}: {rate:.0f} messages/s, {1e9 / rate:.0f} ns/message, accepted {ok}, rejected {bad}, checksum {total & 0xFFFFFFFFFFFFFFFF}")

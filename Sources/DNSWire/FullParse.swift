@@ -3,25 +3,29 @@
 /// run it so that swift-mdns is measured doing the same work as the peers it is compared with.
 /// The returned checksum depends on every field, so the optimizer cannot skip any of it.
 public enum FullParse {
+    /// `arena` is scratch space reused between calls: on return its first bytes are the names of
+    /// the message, expanded, in order (their total length is part of the checksum). It only grows.
     @inlinable
     public static func checksum(_ bytes: UnsafeRawBufferPointer, arena: inout [UInt8]) throws(DNSWireError) -> UInt64 {
-        arena.removeAll(keepingCapacity: true)
         var p = try MessageParser(bytes)
+        var used = 0
+        let src = bytes.baseAddress.unsafelyUnwrapped
+        @inline(__always) func expand(_ n: NameRef) { Self.expand(n, src, &arena, &used) }
         var sum = UInt64(p.header.id) &+ UInt64(p.header.flags)
         while let q = try p.nextQuestion() {
-            p.appendWire(q.name, to: &arena)
+            expand(q.name)
             sum = sum &+ UInt64(q.type.rawValue) &+ UInt64(q.qclass.rawValue) &+ (q.unicastResponse ? 1 : 0)
         }
         while let r = try p.nextRecord() {
-            p.appendWire(r.name, to: &arena)
+            expand(r.name)
             sum = sum &+ UInt64(r.type.rawValue) &+ UInt64(r.rrclass.rawValue) &+ UInt64(r.ttl) &+ (r.cacheFlush ? 1 : 0)
             switch r.rdata {
             case .a(let v): sum = sum &+ UInt64(v.value)
             case .aaaa(let v): sum = sum &+ v.high &+ v.low
-            case .ptr(let n), .cname(let n), .ns(let n): p.appendWire(n, to: &arena)
+            case .ptr(let n), .cname(let n), .ns(let n): expand(n)
             case .srv(let pr, let w, let port, let t):
                 sum = sum &+ UInt64(pr) &+ UInt64(w) &+ UInt64(port)
-                p.appendWire(t, to: &arena)
+                expand(t)
             case .txt(let range):
                 p.forEachCharacterString(range) { s in
                     sum = sum &+ UInt64(s.count)
@@ -29,7 +33,7 @@ public enum FullParse {
                 }
             case .hinfo(let cpu, let os): sum = sum &+ UInt64(cpu.count) &+ UInt64(os.count)
             case .nsec(let next, let bitmaps):
-                p.appendWire(next, to: &arena)
+                expand(next)
                 for b in p.bytes(bitmaps) { sum = sum &+ UInt64(b) }
             case .opt(let range):
                 let o = p.bytes(range)
@@ -40,15 +44,25 @@ public enum FullParse {
                     i += 4 + len
                 }
             case .soa(let m, let rn, let a, let b, let c, let d, let e):
-                p.appendWire(m, to: &arena); p.appendWire(rn, to: &arena)
+                expand(m); expand(rn)
                 sum = sum &+ UInt64(a) &+ UInt64(b) &+ UInt64(c) &+ UInt64(d) &+ UInt64(e)
             case .mx(let pref, let ex):
                 sum = sum &+ UInt64(pref)
-                p.appendWire(ex, to: &arena)
+                expand(ex)
             case .opaque(let range): sum = sum &+ UInt64(range.count)
             }
         }
-        return sum &+ UInt64(arena.count) &+ UInt64(p.trailingByteCount)
+        return sum &+ UInt64(used) &+ UInt64(p.trailingByteCount)
+    }
+
+    /// Each name is one bounds check and a copy into the arena, not an append.
+    @inlinable @inline(__always)
+    static func expand(_ n: NameRef, _ src: UnsafeRawPointer, _ arena: inout [UInt8], _ used: inout Int) {
+        let at = used
+        let end = at &+ Int(n.wireLength)
+        if end > arena.count { arena.append(contentsOf: repeatElement(0, count: Swift.max(end, 2 &* arena.count, 4096) &- arena.count)) }
+        arena.withUnsafeMutableBytes { WireReader.copyWire(n, from: src, to: $0.baseAddress.unsafelyUnwrapped + at) }
+        used = end
     }
 
     /// The lazy view's framing pass: checks the header counts, steps over every name (labels up to

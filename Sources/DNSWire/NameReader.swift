@@ -139,6 +139,53 @@ extension WireReader {
         }
     }
 
+    /// Writes the uncompressed wire form of a name validated in the message at `src` (root byte
+    /// included) to `dst`, which has room for `name.wireLength` bytes. Runs of adjacent labels go
+    /// in 8-byte words. Static, so that no copy of a reader is made per name.
+    @inlinable
+    static func copyWire(_ name: NameRef, from src: UnsafeRawPointer, to dst: UnsafeMutableRawPointer) {
+        var run = Int(name.offset)
+        var pos = run
+        var at = 0
+        while true {
+            let len = Int(src.load(fromByteOffset: pos, as: UInt8.self))
+            if len == 0 || len & 0xC0 == 0xC0 {
+                let n = pos &- run
+                Self.copyRun(src + run, dst + at, n)
+                at &+= n
+                if len == 0 { dst.storeBytes(of: 0, toByteOffset: at, as: UInt8.self); return }
+                pos = (len & 0x3F) << 8 | Int(src.load(fromByteOffset: pos &+ 1, as: UInt8.self))
+                run = pos
+                continue
+            }
+            pos &+= len &+ 1
+        }
+    }
+
+    /// Copies `n` bytes with word loads and stores that never leave either range: the last word
+    /// overlaps the one before it.
+    @inlinable @inline(__always)
+    static func copyRun(_ s: UnsafeRawPointer, _ d: UnsafeMutableRawPointer, _ n: Int) {
+        if n >= 8 {
+            var i = 0
+            while i &+ 8 <= n {
+                d.storeBytes(of: s.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+                i &+= 8
+            }
+            if i < n {
+                d.storeBytes(of: s.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
+            }
+        } else if n >= 4 {
+            d.storeBytes(of: s.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self), toByteOffset: n &- 4, as: UInt32.self)
+        } else if n > 0 {
+            d.storeBytes(of: s.load(as: UInt8.self), as: UInt8.self)
+            if n > 1 {
+                d.storeBytes(of: s.loadUnaligned(fromByteOffset: n &- 2, as: UInt16.self), toByteOffset: n &- 2, as: UInt16.self)
+            }
+        }
+    }
+
     /// Appends the uncompressed wire form of a validated name (root byte included). Labels that
     /// sit next to each other in the message are copied in one run.
     @inlinable
