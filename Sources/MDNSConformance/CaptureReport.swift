@@ -1,6 +1,9 @@
 import MDNSCore
 
 extension CaptureConformance {
+    /// Characters of a finding's summary on its text line (JSON has it whole).
+    public static let maxSummary = 160
+
     /// A concise report: a line per device, a line per fail or warn (every finding with -v,
     /// each with the frames that decided it).
     public static func text(_ r: Report, verbose: Bool) -> String {
@@ -15,7 +18,8 @@ extension CaptureConformance {
             s += "-- \(d.name) [\(d.addresses.map { "\($0)" }.joined(separator: ", "))] \(d.roles.map(\.rawValue).joined(separator: ", ")): "
             s += "\(d.packets) packets; \(t[.fail, default: 0]) fail, \(t[.warn, default: 0]) warn, \(t[.pass, default: 0]) pass, \(t[.notApplicable, default: 0]) n/a\n"
             for f in d.findings where verbose || f.verdict == .fail || f.verdict == .warn {
-                s += "   \(f.verdict.rawValue.uppercased().padding(5)) \(f.id.padding(30)) \(f.section.padding(15)) \(f.level.rawValue.padding(6)) \(f.summary)\n"
+                let summary = f.summary.count > maxSummary ? String(f.summary.prefix(maxSummary - 1)) + "…" : f.summary
+                s += "   \(f.verdict.rawValue.uppercased().padding(5)) \(f.id.padding(30)) \(f.section.padding(15)) \(f.level.rawValue.padding(6)) \(summary)\n"
                 if verbose { for e in f.evidence { s += "         \(e)\n" } }
             }
         }
