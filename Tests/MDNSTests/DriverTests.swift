@@ -155,3 +155,54 @@ struct EventFormatTests {
         #expect(EventFormat.registrationLine(.withdrawn, style: .json) == #"{"event":"withdrawn"}"#)
     }
 }
+
+@Suite("Driver: interface changes (polled) reach the engine")
+struct InterfaceChangeTests {
+    /// The interface list a test changes while the driver polls it.
+    final class Links: Sendable {
+        let list = Mutex<[InterfaceSnapshot]>([])
+        init(_ l: [InterfaceSnapshot]) { list.withLock { $0 = l } }
+        func set(_ l: [InterfaceSnapshot]) { list.withLock { $0 = l } }
+        func get() -> [InterfaceSnapshot] { list.withLock { $0 } }
+    }
+
+    @Test("an interface that goes away is closed; when it comes back the service probes and registers again (RFC 6762 §8.3)")
+    func downAndUp() async throws {
+        let links = Links([eth0])
+        var o = options([])
+        o.listInterfaces = { links.get() }
+        o.interfacePollInterval = .milliseconds(20)
+        let t = FakeTransport()
+        let d = try await MDNSDriver(options: o, transport: t)
+        let r = try await d.register(ServiceRegistration(instance: "Web", type: "_http._tcp", port: 80))
+        var it = r.events.makeAsyncIterator()
+        func next(_ match: (RegistrationEvent) -> Bool) async -> Bool {
+            while let e = await it.next() { if match(e) { return true } }
+            return false
+        }
+        #expect(await next { if case .registered = $0 { return true }; return false })
+        links.set([])
+        for _ in 0..<100 where t.isOpen(2, .ipv4) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!t.isOpen(2, .ipv4) && !t.isOpen(2, .ipv6))
+        links.set([eth0])
+        #expect(await next { if case .probing(_, "eth0") = $0 { return true }; return false })
+        #expect(await next { if case .registered(_, "eth0") = $0 { return true }; return false })
+        #expect(t.isOpen(2, .ipv4) && t.isOpen(2, .ipv6))
+        await d.shutdown()
+    }
+
+    @Test("-4: an IPv4-only driver opens and sends on IPv4 only")
+    func ipv4Only() async throws {
+        var o = options([eth0])
+        o.families = [.ipv4]
+        let t = FakeTransport()
+        let d = try await MDNSDriver(options: o, transport: t)
+        let r = try await d.register(ServiceRegistration(instance: "Web", type: "_http._tcp", port: 80))
+        for await e in r.events { if case .registered = e { break } }
+        #expect(t.isOpen(2, .ipv4) && !t.isOpen(2, .ipv6))
+        #expect(!t.messages.isEmpty && t.messages.allSatisfy { $0.1 == .group(.ipv4) })
+        // RFC 6762 §14: the host's records carry only the enabled family's addresses.
+        #expect(!t.messages.contains { $0.0.answers.contains { $0.type == .aaaa } })
+        await d.shutdown()
+    }
+}
