@@ -24,7 +24,7 @@ struct Resolve: AsyncParsableCommand {
 
     func run() async throws {
         let style: OutputStyle = json ? .json : parsable ? .parsable : .text
-        guard let name = InstanceName.parse(instance) else {
+        guard let name = ServiceNames.instance(instance) else {
             throw LiveExit.fail(MDNSError(.invalidName, "invalid instance name \"\(instance)\" (Instance._type._proto.local)"))
         }
         let driver = try await live.start()
@@ -41,18 +41,5 @@ struct Resolve: AsyncParsableCommand {
         consumer.cancel()
         await driver.shutdown()
         if why != .done && !activity.isDone { throw ExitCode(LiveExit.notFound) }
-    }
-}
-
-/// "My Web._http._tcp.local": the instance label may hold dots; the last three labels (or more
-/// for a longer domain) are the type and domain, so split at the service type's `_` labels.
-enum InstanceName {
-    static func parse(_ s: String) -> DNSName? {
-        let text = s.hasSuffix(".") ? String(s.dropLast()) : s
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map { String($0) }
-        guard let t = parts.firstIndex(where: { $0.hasPrefix("_") }), t > 0, t + 2 <= parts.count else { return nil }
-        let instance = parts[0..<t].joined(separator: ".")
-        let rest = Array(parts[t...])
-        return try? DNSName(labels: [instance] + rest)
     }
 }

@@ -206,3 +206,16 @@ struct InterfaceChangeTests {
         await d.shutdown()
     }
 }
+
+@Suite("RFC 6763 §4.1 instance names as typed")
+struct ServiceNameTests {
+    @Test("the instance label keeps its dots and spaces")
+    func parse() throws {
+        let n = ServiceNames.instance("My v2.0 Web._http._tcp.local")
+        #expect(n?.labels.map { String(decoding: $0, as: UTF8.self) } == ["My v2.0 Web", "_http", "_tcp", "local"])
+        #expect(ServiceNames.instance("Printer._ipp._tcp.local.") == (try DNSName(parsing: "Printer._ipp._tcp.local.")))
+    }
+
+    @Test("no type, no domain or an oversized label is refused", arguments: ["Printer.local", "Printer._ipp._tcp", "_ipp._tcp.local", String(repeating: "x", count: 64) + "._ipp._tcp.local"])
+    func refuses(_ s: String) { #expect(ServiceNames.instance(s) == nil) }
+}
