@@ -117,6 +117,18 @@ extension CaptureConformance.Timeline {
         return out
     }
 
+    /// Records, shared or unique, the device multicast in an Answer Section before `time`, as last sent.
+    func announcedRecords(before time: Int64) -> [ResourceRecord] {
+        var out: [ResourceRecord] = []
+        for (_, p) in responses where p.time < time && p.isMulticast {
+            for r in p.message!.answers where r.type != .opt {
+                out.removeAll { $0.isSameRecord(as: r) }
+                if r.ttl > 0 { out.append(r) }
+            }
+        }
+        return out
+    }
+
     /// The last time before `time` the device multicast `r` on this path (family, interface; and
     /// source address, one of the host's interfaces, when given), if seen.
     func lastMulticast(of r: ResourceRecord, before time: Int64, path: CaptureConformance.Packet, from source: PCAP.IPAddress? = nil) -> Int? {

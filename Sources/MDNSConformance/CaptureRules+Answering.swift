@@ -102,11 +102,12 @@ extension CaptureConformance {
     }
 
     static let knownAnswerSuppression = Rule("known-answer-suppression", "RFC 6762 §7.1", .must,
-        "A Multicast DNS responder MUST NOT answer a Multicast DNS query if the answer it would give is already included in the Answer Section with an RR TTL at least half the correct value.") { t in
+        "A Multicast DNS responder MUST NOT answer a Multicast DNS query if the answer it would give is already included in the Answer Section with an RR TTL at least half the correct value. If the RR TTL of the answer as given in the Answer Section is less than half of the true RR TTL as known by the Multicast DNS responder, the responder MUST send an answer so as to update the querier's cache before the record becomes in danger of expiration.") { t in
         var j = Judgement(note: "no queries with known answers the device would give")
         for (qi, q) in t.all.enumerated() where q.isQuery && !q.isProbe && q.sourcePort == mdnsPort && !t.isMine(qi) {
             let known = knownAnswers(qi, t)
             guard !known.isEmpty else { continue }
+            staleKnownAnswers(qi, known, t, &j)
             for (i, p) in t.responses where p.time >= q.time && p.time - q.time <= Window.reply && p.samePath(q) {
                 let rs = answering(p, q)
                 guard !rs.isEmpty else { continue }
@@ -124,6 +125,21 @@ extension CaptureConformance {
             }
         }
         return j
+    }
+
+    /// A known answer listed under half the device's own TTL must be answered (RFC 6762 §7.1).
+    static func staleKnownAnswers(_ qi: Int, _ known: [ResourceRecord], _ t: Timeline, _ j: inout Judgement) {
+        let q = t.all[qi], own = t.announcedRecords(before: q.time)
+        // The recording must cover the reply window; a record said goodbye to is no longer announced.
+        guard t.captureEnd >= q.time + Window.reply else { return }
+        for k in known where q.message!.questions.contains(where: { $0.isAnswered(by: k) }) {
+            guard let mine = own.first(where: { $0.isSameRecord(as: k) }), UInt64(k.ttl) * 2 < UInt64(mine.ttl) else { continue }
+            j.checked += 1
+            let answered = t.responses.contains { _, p in
+                p.time >= q.time && p.time - q.time <= Window.reply && p.samePath(q) && p.message!.answers.contains { $0.isSameRecord(as: k) && $0.ttl > 0 }
+            }
+            if !answered { j.violate("no answer to a query listing \(k.name) \(k.type) at TTL \(k.ttl), under half of \(mine.ttl)", t.frames(qi)) }
+        }
     }
 
     static let quUnicastReply = Rule("qu-unicast-reply", "RFC 6762 §5.4", .should,

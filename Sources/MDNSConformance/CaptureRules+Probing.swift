@@ -205,8 +205,8 @@ extension CaptureConformance {
     }
 
     /// How long a device may take to probe again after a conflict (RFC 6762 §9 "immediately";
-    /// the first probe waits up to 250 ms, §8.1).
-    public static let reprobeWindow: Int64 = 2_000_000_000
+    /// the first probe waits up to 250 ms, §8.1; Avahi takes about 150 ms).
+    public static let reprobeWindow: Int64 = 1_000_000_000
 
     static let conflictReprobe = Rule("conflict-reprobe", "RFC 6762 §9", .must,
         "Whenever a Multicast DNS responder receives any Multicast DNS response (solicited or otherwise) containing a conflicting resource record in any of the Resource Record Sections, the Multicast DNS responder MUST immediately reset its conflicted unique record to probing state, and go through the startup steps described above in Section 8, \"Probing and Announcing on Startup\".") { t in

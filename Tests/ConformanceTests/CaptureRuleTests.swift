@@ -256,6 +256,12 @@ struct CaptureAnsweringRuleTests {
         var half = Recording()
         half.at(0, 3, R.query("_http._tcp.local", .ptr, known: [R.ptr("_http._tcp.local", "x._http._tcp.local", ttl: 100)])); half.at(50, 2, R.response([ptr]))
         #expect(half.verdict("known-answer-suppression", 2) == .pass)
+        // Listed under half the TTL the device announced: it must answer.
+        var stale = Recording()
+        stale.at(0, 2, R.response([ptr]))
+        stale.at(5000, 3, R.query("_http._tcp.local", .ptr, known: [R.ptr("_http._tcp.local", "x._http._tcp.local", ttl: 100)]))
+        stale.at(9000, 2, R.query("other.local", .a))
+        #expect(stale.verdict("known-answer-suppression", 2) == .fail)
     }
 
     @Test("legacy queries: a unicast reply with the ID and question passes; another ID, a multicast answer, cache-flush and long TTLs do not")
