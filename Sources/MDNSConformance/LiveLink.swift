@@ -5,9 +5,9 @@ import MDNSCore
 import PCAP
 
 /// One case's link: a device-under-test namespace (PREFIX1, veth1) and a tester namespace
-/// (PREFIX2, veth2) on one bridge, built by Scripts/lib/netns.sh. On top of netns.sh's 10.53.0.x
-/// both get the simulated link's link-local addresses (device 169.254.1.1 and fe80::1, tester
-/// 169.254.200.10 and .20), so every case runs unchanged and the tester owns the addresses the
+/// (PREFIX2, veth2) on one bridge, built by Scripts/lib/netns.sh. The device's netns.sh addresses
+/// are replaced by the simulated link's (169.254.1.1, fe80::1, besides its own fe80:: address) and
+/// the tester gets 169.254.200.10 and .20, so every case runs unchanged and the tester owns the addresses the
 /// cases send from: the device's unicast replies find them (ARP). The tester injects frames from
 /// any source and captures everything on its veth.
 public final class LiveLink {
@@ -54,6 +54,8 @@ public final class LiveLink {
     public func bringUp(log: String) throws(LiveError) {
         let script = """
         set -e; . "\(repo)/Scripts/lib/netns.sh"; netns_down \(prefix); netns_up \(prefix) 2
+        ip -n \(dutNamespace) addr del 10.53.0.1/24 dev \(Self.dutInterface)
+        ip -n \(dutNamespace) addr del fd53::1/64 dev \(Self.dutInterface)
         ip -n \(dutNamespace) addr add \(Self.dutAddress4)/16 dev \(Self.dutInterface)
         ip -n \(dutNamespace) addr add \(Self.dutAddress6)/64 dev \(Self.dutInterface) nodad
         \(Self.testerAddresses4.map { "ip -n \(testerNamespace) addr add \($0)/16 dev \(Self.testerInterface)" }.joined(separator: "\n"))
