@@ -26,8 +26,8 @@ public enum LiveRunner {
     public static let defaultJobs = 3
     public static let maxJobs = 26
     public static let defaultMaxCaseTime: Duration = .seconds(60)
-    /// Real time a live case takes beyond its own waits: namespaces, start, stop.
-    public static let setupAllowance: Duration = .seconds(3)
+    /// How often the progress callback hears the elapsed time while cases run.
+    public static let progressInterval: Duration = .seconds(1)
 
     public struct Progress: Sendable {
         public var done: Int
@@ -64,7 +64,14 @@ public enum LiveRunner {
         let state = State(count: cases.count)
         let started = ContinuousClock.now
         let jobs = max(1, min(options.jobs, maxJobs, cases.count))
-        parallel(jobs) { job in
+        parallel(jobs + 1) { job in
+            if job == jobs {   // the ticker: elapsed time moves on between cases too
+                while !state.finished {
+                    usleep(UInt32(progressInterval.milliseconds * 1000))
+                    progress(state.snapshot(elapsed: ContinuousClock.now - started, finished: nil))
+                }
+                return
+            }
             let prefix = options.prefix + String(UnicodeScalar(UInt8(97 + job)))
             while let i = state.next() {
                 let c = cases[i]
@@ -154,6 +161,7 @@ public enum LiveRunner {
         func end(_ i: Int, _ id: String, _ r: CaseResult) {
             locked { results[i] = r; done += 1; running.removeAll { $0 == id } }
         }
+        var finished: Bool { locked { done == results.count } }
         func snapshot(elapsed: Duration, finished: CaseResult?) -> Progress {
             locked { Progress(done: done, total: results.count, running: running, elapsed: elapsed, finished: finished) }
         }
