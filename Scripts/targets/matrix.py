@@ -8,6 +8,13 @@ import sys
 SYMBOL = {"pass": "pass", "warn": "**warn**", "fail": "**FAIL**", "n/a": "n/a", "unsupported": "unsup."}
 
 
+def cases(run):
+    """The cases of one `mdns conform --json` document (schema mdns-conform/1: per device)."""
+    if "cases" in run:
+        return run["cases"]
+    return [c for d in run.get("devices", []) for c in d["cases"]]
+
+
 def short(target):
     return target.replace(" (live)", "")
 
@@ -22,7 +29,7 @@ def main(out, paths):
     names = [short(r["target"]) for r in runs]
     order, info, verdicts = [], {}, {}
     for r in runs:
-        for c in r["cases"]:
+        for c in cases(r):
             if c["id"] not in info:
                 order.append(c["id"])
                 info[c["id"]] = c

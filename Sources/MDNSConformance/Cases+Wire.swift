@@ -136,8 +136,12 @@ enum WireCases {
                             catalogue: ["A55", "B: mDNS IP TTL CHECK"],
                             level: .should, citation: "All Multicast DNS responses (including responses sent via unicast) SHOULD be sent with IP TTL set to 255.", requires: [.ipHeaders]) { c in
                 c.startSettled()
+                // a device that never announces is judged on its answer
+                _ = c.ask(CaseContext.query(c.hostName, .a), match: { CaseContext.answers($0, c.hostName, .a) })
+                guard !c.observed.isEmpty else { return .notApplicable("sent nothing, not even an answer to an A query") }
                 let bad = c.observed.filter { $0.hopLimit != 255 }
-                return bad.isEmpty ? .pass("\(c.observed.count) packets with TTL 255") : .fail("\(bad.count) packets with another TTL")
+                if let p = bad.first { c.note("first: IP TTL \(p.hopLimit.map(String.init) ?? "?")"); c.cite(p) }
+                return bad.isEmpty ? .pass("\(c.observed.count) packets with TTL 255") : .fail("\(bad.count) of \(c.observed.count) packets with another TTL")
             },
             ConformanceCase(id: "rfc6762-14-per-interface-records", section: "RFC 6762 §14",
                             title: "addresses of interface X are never answered on interface Y",

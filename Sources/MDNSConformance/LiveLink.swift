@@ -58,6 +58,8 @@ public final class LiveLink {
         ip -n \(dutNamespace) addr del fd53::1/64 dev \(Self.dutInterface)
         ip -n \(dutNamespace) addr add \(Self.dutAddress4)/16 dev \(Self.dutInterface)
         ip -n \(dutNamespace) addr add \(Self.dutAddress6)/64 dev \(Self.dutInterface) nodad
+        # removing 10.53.0.1 took netns.sh's multicast route with it (senders without IP_MULTICAST_IF)
+        ip -n \(dutNamespace) route replace 224.0.0.0/4 dev \(Self.dutInterface)
         \(Self.testerAddresses4.map { "ip -n \(testerNamespace) addr add \($0)/16 dev \(Self.testerInterface)" }.joined(separator: "\n"))
         """
         up = true
