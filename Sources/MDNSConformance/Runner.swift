@@ -175,8 +175,10 @@ public enum ConformanceReport {
         out += "\"devices\":[" + devices.map { d in
             "{\"name\":\(quote(d.name)),\"addresses\":[\(d.addresses.map(quote).joined(separator: ","))],"
                 + "\"hostNames\":[\(d.hostNames.map(quote).joined(separator: ","))],\"roles\":[\(d.roles.map(quote).joined(separator: ","))],"
-                + "\"packets\":\(d.packets),\"totals\":\(totals(d.cases)),\"cases\":[" + d.cases.map(caseJSON).joined(separator: ",") + "]}"
-        }.joined(separator: ",") + "]}"
+                + "\"packets\":\(d.packets),\"totals\":\(totals(d.cases)),\"cases\":[" + d.cases.map { caseJSON($0) }.joined(separator: ",") + "]}"
+        }.joined(separator: ",") + "],"
+        // Every case of every device once more at the top, named by device: one list to scan.
+        out += "\"cases\":[" + devices.flatMap { d in d.cases.map { caseJSON($0, device: d.name) } }.joined(separator: ",") + "]}"
         return out
     }
 
@@ -186,8 +188,8 @@ public enum ConformanceReport {
             + "\"notApplicable\":\(t[.notApplicable, default: 0]),\"unsupported\":\(t[.unsupported, default: 0])}"
     }
 
-    static func caseJSON(_ r: CaseResult) -> String {
-        "{\"id\":\(quote(r.id)),\"section\":\(quote(r.section)),\"title\":\(quote(r.title)),"
+    static func caseJSON(_ r: CaseResult, device: String? = nil) -> String {
+        "{" + (device.map { "\"device\":\(quote($0))," } ?? "") + "\"id\":\(quote(r.id)),\"section\":\(quote(r.section)),\"title\":\(quote(r.title)),"
             + "\"level\":\(quote(r.level.rawValue)),\"citation\":\(quote(r.citation)),"
             + "\"catalogue\":[\(r.catalogue.map(quote).joined(separator: ","))],\"verdict\":\(quote(r.verdict.rawValue)),"
             + "\"summary\":\(quote(r.summary)),\"targetSeconds\":\(format(r.targetTime.seconds)),"
