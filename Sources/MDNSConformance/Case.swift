@@ -232,11 +232,12 @@ public final class CaseContext {
         Message(header: .response, answers: answers, additionals: additionals)
     }
 
-    /// True for a probe (query with Authority records) about `name`.
+    /// True for a probe (query with Authority records) about `name`, whatever the question type
+    /// (type ANY is `rfc6762-8.1-probe-format`'s to judge).
     public static func isProbe(_ p: ObservedPacket, for name: DNSName? = nil) -> Bool {
         guard let m = p.message, !m.header.isResponse, !m.authorities.isEmpty else { return false }
         guard let name else { return true }
-        return m.questions.contains { $0.name == name && $0.type == .any }
+        return m.questions.contains { $0.name == name }
     }
 
     /// True for a response carrying a non-goodbye answer named `name` (of `type`, if given).

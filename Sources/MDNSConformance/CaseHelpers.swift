@@ -33,6 +33,14 @@ extension CaseContext {
         return (p, ms(t0, p.time))
     }
 
+    /// The TTL the target announced for `name` / `type` (its true TTL), if it did.
+    public func announcedTTL(_ name: DNSName, _ type: RRType) -> UInt32? {
+        for p in observed where p.isMulticast && CaseContext.isResponse(p) {
+            if let r = p.message!.answers.first(where: { $0.name == name && $0.type == type && $0.ttl > 0 }) { return r.ttl }
+        }
+        return nil
+    }
+
     /// Probes for `name` sent after `t`.
     public func probes(for name: DNSName, after t: Instant) -> [ObservedPacket] {
         observed.filter { $0.time >= t && CaseContext.isProbe($0, for: name) }

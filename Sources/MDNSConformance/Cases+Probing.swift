@@ -231,10 +231,11 @@ enum ProbingCases {
         c.send(CaseContext.response([record]), from: c.otherPeer)
         let tc = c.now
         c.wait(.seconds(5))
+        // MUST defer: the conflicting name is never announced.
+        if let bad = c.announcements(of: name, after: t0).first { c.cite(bad); return .fail("announced the conflicting name \(name)") }
         let later = c.probedNames(after: tc).filter { $0 != name && $0.parent == name.parent }
         guard let newName = later.first else { return .warn("no probe for a new name after the conflict") }
         if let p = c.probes(for: newName, after: tc).first { c.cite(p, "new name") }
-        if let bad = c.announcements(of: name, after: t0).first { c.cite(bad); return .fail("announced the conflicting name \(name)") }
         if c.probes(for: name, after: tc + .milliseconds(5)).count > 0 { return .warn("kept probing \(name) after the conflict") }
         return .pass("deferred and renamed \(name) → \(newName)")
     }

@@ -48,8 +48,9 @@ enum RespondingCases {
                 guard let first = c.ask(CaseContext.query(c.typeName(), .ptr), match: { CaseContext.answers($0, c.typeName(), .ptr) }) else {
                     return .fail("no answer to the first query")
                 }
-                c.wait(until: first.packet.time + .milliseconds(300))
-                let again = c.ask(CaseContext.query(c.typeName(), .ptr), timeout: .milliseconds(600),
+                // Asked again 700 ms later: a shared answer (20–120 ms) would still fall inside the second.
+                c.wait(until: first.packet.time + .milliseconds(700))
+                let again = c.ask(CaseContext.query(c.typeName(), .ptr), timeout: .milliseconds(290),
                                   match: { CaseContext.answers($0, c.typeName(), .ptr) && $0.isMulticast })
                 if let a = again, a.packet.time - first.packet.time < .seconds(1) {
                     return .fail("PTR multicast again after \(c.fmt(c.ms(first.packet.time, a.packet.time))) ms")
@@ -268,22 +269,26 @@ enum RespondingCases {
                             catalogue: ["A29", "B: DUPLICATE SUPPRESSION"],
                             level: .must, citation: "A Multicast DNS responder MUST NOT answer a Multicast DNS query if the answer it would give is already included in the Answer Section with an RR TTL at least half the correct value.  If the RR TTL of the answer as given in the Answer Section is less than half of the true RR TTL as known by the Multicast DNS responder, the responder MUST send an answer so as to update the querier's cache before the record becomes in danger of expiration.") { c in
                 c.startSettled()
+                // The true TTL is the one the target announced; known answers at 60 % and 40 % of it.
+                guard let ttl = c.announcedTTL(c.typeName(), .ptr) else { return .fail("the service PTR was never announced") }
                 let ptr = { (ttl: UInt32) in ResourceRecord(name: c.typeName(), ttl: ttl, rdata: .ptr(c.instanceName())) }
-                if let r = c.ask(CaseContext.query(c.typeName(), .ptr, known: [ptr(4500)]), match: { CaseContext.answers($0, c.typeName(), .ptr) }) {
-                    return .fail("answered despite a known answer with full TTL (\(c.fmt(r.ms)) ms)")
+                let high = ttl * 6 / 10, low = ttl * 4 / 10
+                if let r = c.ask(CaseContext.query(c.typeName(), .ptr, known: [ptr(high)]), match: { CaseContext.answers($0, c.typeName(), .ptr) }) {
+                    return .fail("answered despite a known answer with TTL \(high) ≥ ½ of \(ttl) (\(c.fmt(r.ms)) ms)")
                 }
                 c.wait(.milliseconds(500))
-                guard c.ask(CaseContext.query(c.typeName(), .ptr, known: [ptr(2000)]), match: { CaseContext.answers($0, c.typeName(), .ptr) }) != nil else {
-                    return .fail("not answered when the known answer's TTL (2000) is below half of 4500")
+                guard c.ask(CaseContext.query(c.typeName(), .ptr, known: [ptr(low)]), match: { CaseContext.answers($0, c.typeName(), .ptr) }) != nil else {
+                    return .fail("not answered when the known answer's TTL (\(low)) is below half of \(ttl)")
                 }
-                return .pass("suppressed at TTL 4500, answered at TTL 2000")
+                return .pass("suppressed at TTL \(high), answered at TTL \(low) (true TTL \(ttl))")
             },
             ConformanceCase(id: "rfc6762-7.4-duplicate-answer-suppression", section: "RFC 6762 §7.4",
                             title: "a pending answer is dropped when another host multicasts the same record first, with a TTL not less than ours",
                             catalogue: ["A33", "B: DISTRIBUTED DUPLICATE SUPPRESSION"],
                             level: .should, citation: "If a host is planning to send an answer, and it sees another host on the network send a response message containing the same answer record, and the TTL in that record is not less than the TTL this host would have given, then this host SHOULD treat its own answer as having been sent, and not also send an identical answer itself.") { c in
                 c.startSettled()
-                let ptr = ResourceRecord(name: c.typeName(), ttl: 4500, rdata: .ptr(c.instanceName()))
+                let ttl = c.announcedTTL(c.typeName(), .ptr) ?? 4500
+                let ptr = ResourceRecord(name: c.typeName(), ttl: ttl, rdata: .ptr(c.instanceName()))
                 let t0 = c.now
                 c.send(CaseContext.query(c.typeName(), .ptr))
                 c.wait(.milliseconds(5))
@@ -292,14 +297,14 @@ enum RespondingCases {
                     c.cite(p)
                     return .fail("answered \(c.fmt(c.ms(t0, p.time))) ms after the query though another host already had")
                 }
-                // The other host's copy with a lower TTL (3000 < 4500 s) does not stand for ours.
+                // The other host's copy with a lower TTL (⅔ of ours) does not stand for ours.
                 c.wait(.seconds(2))
                 let t1 = c.now
                 c.send(CaseContext.query(c.typeName(), .ptr))
                 c.wait(.milliseconds(5))
-                c.send(CaseContext.response([ResourceRecord(name: c.typeName(), ttl: 3000, rdata: .ptr(c.instanceName()))]), from: c.otherPeer)
+                c.send(CaseContext.response([ResourceRecord(name: c.typeName(), ttl: ttl * 2 / 3, rdata: .ptr(c.instanceName()))]), from: c.otherPeer)
                 guard let p = c.waitFor(.seconds(1), { CaseContext.answers($0, c.typeName(), .ptr) }) else {
-                    return .fail("no answer after another host multicast the record with TTL 3000 < 4500 s")
+                    return .fail("no answer after another host multicast the record with TTL \(ttl * 2 / 3) < \(ttl) s")
                 }
                 c.cite(p)
                 return .pass("no duplicate after an answer with the full TTL; answered \(c.fmt(c.ms(t1, p.time))) ms after one with a lower TTL")
@@ -330,7 +335,7 @@ enum RespondingCases {
                             level: .must, citation: "A Multicast DNS responder MUST NOT answer a Multicast DNS query if the answer it would give is already included in the Answer Section with an RR TTL at least half the correct value.  If the RR TTL of the answer as given in the Answer Section is less than half of the true RR TTL as known by the Multicast DNS responder, the responder MUST send an answer so as to update the querier's cache before the record becomes in danger of expiration.") { c in
                 c.startSettled()
                 var q = twoQuestions(c)
-                q.answers = [ResourceRecord(name: c.typeName(), ttl: 4500, rdata: .ptr(c.instanceName()))]
+                q.answers = [ResourceRecord(name: c.typeName(), ttl: c.announcedTTL(c.typeName(), .ptr) ?? 4500, rdata: .ptr(c.instanceName()))]
                 guard let r = c.ask(q, match: { CaseContext.answers($0, subtypeName(c), .ptr) || CaseContext.answers($0, c.typeName(), .ptr) }) else {
                     return .fail("nothing answered")
                 }

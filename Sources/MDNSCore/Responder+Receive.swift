@@ -322,10 +322,13 @@ extension Responder {
                                        created: now))
     }
 
-    /// Sends a pending response: only records still live, and (multicast) not sent in the last second.
+    /// Sends a pending response: only records still live (an NSEC while the name is still ours,
+    /// RFC 6762 §6.1), and (multicast) not sent in the last second.
     mutating func flush(_ p: PendingResponse, at now: Instant) {
         let live = Set(liveRecords(on: p.interface).map(RecordKey.init))
-        var answers = p.answers.filter { live.contains(RecordKey($0)) }
+        var answers = p.answers.filter { r in
+            live.contains(RecordKey(r)) || r.type == .nsec && negativeAnswer(for: r.name, on: p.interface).map(RecordKey.init) == RecordKey(r)
+        }
         switch p.destination {
         case .multicast:
             answers = rateLimited(answers, on: p.interface, isProbe: p.isProbeDefense, at: now)
