@@ -50,7 +50,7 @@ extension MDNSDriver {
     /// A stream fed by subscriptions `start` opens; finishing it stops them.
     func stream<T>(_ start: (inout MDNSEngine, Instant) -> [(id: SubscriptionID?, actions: [Action])],
                    convert: @escaping @Sendable (QuerierEvent, InterfaceLabel) -> T?) -> AsyncStream<Delivery<T>> {
-        let (s, c) = AsyncStream.makeStream(of: Delivery<T>.self, bufferingPolicy: .bufferingNewest(DriverLimits.streamBuffer))
+        let (s, c) = DriverLimits.boundedStream(of: Delivery<T>.self)
         let sink = Routes.Sink(yield: { q, name in
             if case .refused(let r) = q { c.yield(.refused(r)) } else if let v = convert(q, name) { c.yield(.event(v)) }
         }, finish: { c.finish() })
@@ -64,4 +64,8 @@ extension MDNSDriver {
 public enum DriverLimits {
     /// Events held for a slow consumer of one stream; older ones are dropped beyond it.
     public static let streamBuffer = 1024
+
+    static func boundedStream<T>(of: T.Type) -> (AsyncStream<T>, AsyncStream<T>.Continuation) {
+        AsyncStream.makeStream(of: T.self, bufferingPolicy: .bufferingNewest(streamBuffer))
+    }
 }

@@ -48,7 +48,7 @@ extension MDNSDriver {
 
     /// Registers any records (a host's A/AAAA for `--host H --address A`, for example).
     public func register(_ r: MDNSCore.Registration) throws(MDNSError) -> Registration {
-        let (s, c) = AsyncStream.makeStream(of: RegistrationEvent.self, bufferingPolicy: .bufferingNewest(DriverLimits.streamBuffer))
+        let (s, c) = DriverLimits.boundedStream(of: RegistrationEvent.self)
         let (id, actions) = engine.register(r, at: now)
         guard let id else {
             var reason = "refused"

@@ -42,9 +42,14 @@ public final class MulticastTransport: DatagramTransport {
         for fd in p { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         wakeRead = p[0]
         wakeWrite = p[1]
-        (datagrams, continuation) = AsyncStream.makeStream(of: Datagram.self,
-                                                           bufferingPolicy: .bufferingOldest(TransportLimits.receiveQueue))
+        (datagrams, continuation) = Self.makeQueue()
         ReaderThread.start { [self] in self.readLoop() }
+    }
+
+    /// The bounded queue between the reader thread and the driver: when it is full, new
+    /// datagrams are dropped (and counted), so a flood never grows memory.
+    static func makeQueue() -> (AsyncStream<Datagram>, AsyncStream<Datagram>.Continuation) {
+        AsyncStream.makeStream(of: Datagram.self, bufferingPolicy: .bufferingOldest(TransportLimits.receiveQueue))
     }
 
     /// Opens the `family` socket on `interface` (a no-op when it is open).

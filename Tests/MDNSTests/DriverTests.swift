@@ -219,3 +219,18 @@ struct ServiceNameTests {
     @Test("no type, no domain or an oversized label is refused", arguments: ["Printer.local", "Printer._ipp._tcp", "_ipp._tcp.local", String(repeating: "x", count: 64) + "._ipp._tcp.local"])
     func refuses(_ s: String) { #expect(ServiceNames.instance(s) == nil) }
 }
+
+@Suite("Driver limits")
+struct DriverLimitTests {
+    @Test("an unread event stream keeps the newest DriverLimits.streamBuffer events")
+    func streamBuffer() async {
+        let (stream, c) = DriverLimits.boundedStream(of: Int.self)
+        var dropped = 0
+        for i in 0..<(DriverLimits.streamBuffer + 3) { if case .dropped = c.yield(i) { dropped += 1 } }
+        c.finish()
+        #expect(dropped == 3)
+        var first: Int?
+        for await v in stream { first = first ?? v }
+        #expect(first == 3)
+    }
+}

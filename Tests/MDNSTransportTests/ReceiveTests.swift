@@ -68,3 +68,16 @@ struct ReceiveTests {
         }
     }
 }
+
+@Suite("Transport limits")
+struct TransportLimitTests {
+    @Test("the reader's queue holds TransportLimits.receiveQueue datagrams; beyond that new ones are dropped")
+    func receiveQueue() {
+        let (stream, c) = MulticastTransport.makeQueue()
+        let d = Datagram(bytes: [0], source: UDPAddress(.v4(IPv4Address(10, 0, 0, 1))), control: ReceivedControl(), family: .ipv4)
+        var dropped = 0
+        for _ in 0..<(TransportLimits.receiveQueue + 5) { if case .dropped = c.yield(d) { dropped += 1 } }
+        #expect(dropped == 5)
+        withExtendedLifetime(stream) {}
+    }
+}
