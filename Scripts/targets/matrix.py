@@ -55,7 +55,7 @@ def main(out, paths):
         level = c.get("level", "info").upper()
         lines.append(f"- **{cid}** ({c['section']}, {level}): {sentence}")
         for n, v in bad:
-            lines.append(f"  - {n}: {v['verdict']}: {v['summary'][:300]}")
+            lines.append(f"  - {n}: {v['verdict']}: {v['summary'][:160]}")
     with open(out + "/matrix.md", "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 

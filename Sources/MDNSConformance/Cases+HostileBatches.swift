@@ -3,7 +3,7 @@ import MDNSCore
 import MDNSGenerators
 
 /// The generator's hostile messages in batches, one batch per mutator; after each batch the
-/// responder must still answer. Live, a crash (the process gone), a hang or silence fails the
+/// responder must still answer (its SRV, or its A if it answers only that). Live, a crash (the process gone), a hang or silence fails the
 /// case and names the batch, with the batch's first packets as hex.
 enum HostileBatchCases {
     /// Messages per batch.
@@ -35,10 +35,14 @@ enum HostileBatchCases {
 
     static func run(_ c: CaseContext) -> CaseOutcome {
         c.startSettled()
-        let check = { () -> (packet: ObservedPacket, ms: Double)? in
-            c.ask(CaseContext.query(c.instanceName(), .srv), match: { CaseContext.answers($0, c.instanceName(), .srv) })
+        // the instance's SRV, or the host's A for a device that answers only that
+        let asks: [(DNSName, RRType)] = c.publication.services.isEmpty ? [(c.hostName, .a)] : [(c.instanceName(), .srv), (c.hostName, .a)]
+        guard let (name, type) = asks.first(where: { n, t in c.ask(CaseContext.query(n, t), match: { CaseContext.answers($0, n, t) }) != nil }) else {
+            return .notApplicable("no answer to an SRV or A query before any hostile input: nothing to compare")
         }
-        guard check() != nil else { return .notApplicable("no answer to the SRV query before any hostile input: nothing to compare") }
+        let check = { () -> (packet: ObservedPacket, ms: Double)? in
+            c.ask(CaseContext.query(name, type), match: { CaseContext.answers($0, name, type) })
+        }
         var rng = c.rng
         for (k, mutator) in Mutator.allCases.enumerated() {
             c.wait(batchSpacing)
@@ -49,10 +53,10 @@ enum HostileBatchCases {
             if check() == nil {
                 for m in batch.prefix(packetsShown) { c.note("  \(m.detail): \(hex(m.bytes))") }
                 let silentSince = c.sent(after: t0).isEmpty ? "; nothing sent since the batch" : ""
-                return .fail("no answer within 1 s after batch \(k + 1) (\(mutator.rawValue))\(silentSince)")
+                return .fail("no \(type) answer within 1 s after batch \(k + 1) (\(mutator.rawValue))\(silentSince)")
             }
         }
-        return .pass("answered after each of \(Mutator.allCases.count) batches of \(batchSize) hostile messages")
+        return .pass("answered \(type) after each of \(Mutator.allCases.count) batches of \(batchSize) hostile messages")
     }
 
     static func hex(_ b: [UInt8]) -> String {

@@ -22,6 +22,8 @@ public struct LiveAdapter: Sendable {
     public var check: String?
     /// How to get the implementation, shown when the check fails.
     public var install: String?
+    /// The implementation cannot publish a host without a service (`requires-service: yes`).
+    public var requiresService = false
     /// Directory of the adapter file ($MDNS_ADAPTER_DIR).
     public var directory: String
 
@@ -57,13 +59,15 @@ public struct LiveAdapter: Sendable {
             guard let c = TargetCapability(rawValue: String(word)) else { throw LiveError("adapter \(name): unknown capability '\(word)'") }
             caps.insert(c)
         }
-        return LiveAdapter(name: name, description: fields["description"] ?? "", capabilities: caps, start: start,
+        var a = LiveAdapter(name: name, description: fields["description"] ?? "", capabilities: caps, start: start,
                            ready: fields["ready"], updateTXT: fields["update-txt"], rename: fields["rename"],
                            withdraw: fields["withdraw"] ?? defaultWithdraw, check: fields["check"], install: fields["install"],
                            directory: directory)
+        a.requiresService = fields["requires-service"] == "yes"
+        return a
     }
 
-    static let keys = ["name", "description", "capabilities", "start", "ready", "update-txt", "rename", "withdraw", "check", "install"]
+    static let keys = ["name", "description", "capabilities", "start", "ready", "update-txt", "rename", "withdraw", "check", "install", "requires-service"]
 
     /// The capabilities the hooks back: a declared capability without its hook is dropped.
     public var effectiveCapabilities: Set<TargetCapability> {

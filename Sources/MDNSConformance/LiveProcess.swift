@@ -44,11 +44,13 @@ public struct LiveProcess: Sendable {
         return -1
     }
 
-    /// The exit status once the process has ended, or nil while it runs (reaps it).
+    /// The exit status once the process has ended (128 + N for signal N, as a shell reports it),
+    /// or nil while it runs (reaps it).
     public func exitStatus() -> Int32? {
-        var status: Int32 = 0
-        let r = waitpid(pid, &status, WNOHANG)
+        var raw: Int32 = 0
+        let r = waitpid(pid, &raw, WNOHANG)
         if r == 0 { return nil }
+        let status = raw & 0x7F == 0 ? (raw >> 8) & 0xFF : 128 + raw & 0x7F
         if r == pid { Self.reaped.record(pid, status); return status }
         return Self.reaped.status(pid) ?? -1
     }

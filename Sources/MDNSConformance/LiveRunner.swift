@@ -38,9 +38,12 @@ public enum LiveRunner {
     }
 
     /// Why a case cannot run live, or nil.
-    public static func notLive(_ c: ConformanceCase, cost: Duration, options: Options) -> String? {
+    public static func notLive(_ c: ConformanceCase, cost: Duration, options: Options, adapter: LiveAdapter? = nil) -> String? {
         if QuerierCatalogue.all.contains(where: { $0.id == c.id }) {
             return "querier case: a live adapter only publishes (start, update, rename, withdraw); it has no hook to make the device query or report its cache"
+        }
+        if adapter?.requiresService == true, c.publication.services.isEmpty {
+            return "the case publishes a host name only; this target publishes only services (requires-service)"
         }
         if cost > options.maxCaseTime {
             return "needs \(Int(cost.seconds)) s of real time (its run on the simulated link), over --max-case-time \(Int(options.maxCaseTime.seconds)) s"
@@ -78,7 +81,7 @@ public enum LiveRunner {
                 state.begin(c.id)
                 progress(state.snapshot(elapsed: ContinuousClock.now - started, finished: nil))
                 let r: CaseResult
-                if let why = notLive(c, cost: costs[c.id] ?? .zero, options: options) {
+                if let why = notLive(c, cost: costs[c.id] ?? .zero, options: options, adapter: adapter) {
                     r = unsupported(c, why)
                 } else {
                     r = runOne(c, adapter: adapter, repo: repo, prefix: prefix, options: options)

@@ -75,5 +75,10 @@ struct LiveTargetTests {
         let responder = ResponderCatalogue.all[0]
         #expect(LiveRunner.notLive(responder, cost: .seconds(5), options: options) == nil)
         #expect(LiveRunner.notLive(responder, cost: .seconds(600), options: options)?.contains("600 s") == true)
+        // a target that publishes only services: host-only cases are unsupported, with the reason
+        let servicesOnly = try! LiveAdapter.parse("name: x\nstart: y\nrequires-service: yes", directory: ".")
+        let hostOnly = ResponderCatalogue.all.first { $0.publication.services.isEmpty }!
+        #expect(LiveRunner.notLive(hostOnly, cost: .seconds(5), options: options, adapter: servicesOnly)?.contains("host name only") == true)
+        #expect(LiveRunner.notLive(responder, cost: .seconds(5), options: options, adapter: servicesOnly) == nil)
     }
 }
