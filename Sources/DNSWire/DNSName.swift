@@ -106,15 +106,45 @@ public struct DNSName: Hashable, Sendable, Comparable {
     }
 
     /// Canonical DNS ordering (RFC 4034 §6.1) with ASCII folding: label by label from the right.
+    /// No allocation: label offsets go into a stack buffer (a name of 255 bytes has at most 127
+    /// labels, so 128 offsets of one byte each are enough).
     public static func < (a: DNSName, b: DNSName) -> Bool {
-        let la = a.labels, lb = b.labels
-        var i = la.count - 1, j = lb.count - 1
-        while i >= 0 && j >= 0 {
-            let x = la[i].map(ASCII.lower), y = lb[j].map(ASCII.lower)
-            if x != y { return x.lexicographicallyPrecedes(y) }
-            i -= 1; j -= 1
+        a.wire.withUnsafeBufferPointer { wa in
+            b.wire.withUnsafeBufferPointer { wb in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * Self.maxLabels) { offsets in
+                    let na = labelOffsets(wa, into: offsets, at: 0)
+                    let nb = labelOffsets(wb, into: offsets, at: Self.maxLabels)
+                    var i = na - 1, j = nb - 1
+                    while i >= 0 && j >= 0 {
+                        let x = Int(offsets[i]), y = Int(offsets[Self.maxLabels + j])
+                        let lx = Int(wa[x]), ly = Int(wb[y])
+                        let m = Swift.min(lx, ly)
+                        var k = 1
+                        while k <= m {
+                            let p = ASCII.lower(wa[x + k]), q = ASCII.lower(wb[y + k])
+                            if p != q { return p < q }
+                            k += 1
+                        }
+                        if lx != ly { return lx < ly }
+                        i -= 1; j -= 1
+                    }
+                    return na < nb
+                }
+            }
         }
-        return la.count < lb.count
+    }
+
+    static let maxLabels = 128
+
+    /// Writes where each label starts to `out[base...]`; returns the number of labels.
+    private static func labelOffsets(_ w: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, at base: Int) -> Int {
+        var i = 0, n = 0
+        while i < w.count && w[i] != 0 && n < maxLabels {
+            out[base + n] = UInt8(truncatingIfNeeded: i)
+            n += 1
+            i += 1 + Int(w[i])
+        }
+        return n
     }
 }
 

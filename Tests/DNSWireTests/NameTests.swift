@@ -111,6 +111,29 @@ struct NameCaseFoldingTests {
         #expect(sorted.map(\.description) == ["example.", "A.example.", "B.example.", "a.b.example.", "z.example."])
         #expect(!(name("a.local") < name("A.LOCAL")) && !(name("A.LOCAL") < name("a.local")))
     }
+
+    @Test func canonicalOrderAgreesWithTheLabelByLabelDefinition() throws {
+        // The reference: folded labels from the right, shorter label (and name) first on a tie.
+        func reference(_ a: DNSName, _ b: DNSName) -> Bool {
+            let la = a.labels.reversed().map { $0.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 } }
+            let lb = b.labels.reversed().map { $0.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 } }
+            for (x, y) in zip(la, lb) where x != y { return x.lexicographicallyPrecedes(y) }
+            return la.count < lb.count
+        }
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("aAbB-z".utf8) + [0x00, 0xC3, 0xFF]
+        var names: [DNSName] = [.root]
+        for _ in 0..<300 {
+            let labels = (0..<Int.random(in: 0...4, using: &rng)).map { _ in
+                (0..<Int.random(in: 1...3, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            }
+            names.append(try DNSName(labels: labels))
+        }
+        names.append(try DNSName(labels: Array(repeating: [UInt8(ascii: "a")], count: 127)))
+        for a in names.prefix(120) {
+            for b in names { #expect((a < b) == reference(a, b), "\(a) < \(b)") }
+        }
+    }
 }
 
 @Suite("RFC 6763 §4.3 / RFC 1035 §5.1 presentation format")
