@@ -49,6 +49,9 @@ let package = Package(
         .executableTarget(name: "FuzzRoundTrip", dependencies: ["FuzzTargets"]),
         .executableTarget(name: "FuzzEngine", dependencies: ["FuzzTargets"]),
         .executableTarget(name: "FuzzPcap", dependencies: ["FuzzTargets"]),
+        // the parse benchmark's loop (mdns bench-parse) and a synchronous driver for callgrind
+        .target(name: "BenchSupport", dependencies: ["DNSWire"]),
+        .executableTarget(name: "BenchProbe", dependencies: ["BenchSupport", "MDNSReplay"]),
         // the spoofed-source flood of CONFORMANCE A54, one million messages in release (Scripts/test)
         .executableTarget(name: "FloodCheck", dependencies: ["MDNSConformance"]),
 
@@ -57,6 +60,7 @@ let package = Package(
             name: "mdns",
             dependencies: [
                 "DNSWire",
+                "BenchSupport",
                 "PCAP",
                 "MDNSReplay",
                 "MDNSGenerators",
