@@ -56,6 +56,7 @@ public struct PacketDecoder: Sendable {
         var interface: Int
         var ifIndex: UInt32?
         var cut: Bool
+        var linkSource: LinkAddress? = nil
     }
 
     enum Step: Error { case skip(PCAPError), ignore }
@@ -92,15 +93,18 @@ public struct PacketDecoder: Sendable {
         switch link {
         case .ethernet:
             guard n >= 14 else { throw fail(.badLinkHeader, ctx, 0, "Ethernet header needs 14 bytes, frame has \(n)") }
+            ctx.linkSource = linkAddress(b, 6, 6)
             return try etherType(b, be16(b, 12), 14, &ctx)
         case .linuxSLL:
             // pkttype(2) ARPHRD(2) addrlen(2) addr(8) protocol(2)
             guard n >= 16 else { throw fail(.badLinkHeader, ctx, 0, "LINUX_SLL header needs 16 bytes, frame has \(n)") }
+            ctx.linkSource = linkAddress(b, 6, Int(be16(b, 4)))
             return try etherType(b, be16(b, 14), 16, &ctx)
         case .linuxSLL2:
             // protocol(2) reserved(2) ifindex(4) ARPHRD(2) pkttype(1) addrlen(1) addr(8)
             guard n >= 20 else { throw fail(.badLinkHeader, ctx, 0, "LINUX_SLL2 header needs 20 bytes, frame has \(n)") }
             ctx.ifIndex = be32(b, 4)
+            ctx.linkSource = linkAddress(b, 12, Int(b[11]))
             return try etherType(b, be16(b, 0), 20, &ctx)
         case .raw, .rawDLT12, .rawDLT14:
             guard n >= 1 else { throw fail(.badIPHeader, ctx, 0, "empty raw IP frame") }
@@ -183,7 +187,16 @@ public struct PacketDecoder: Sendable {
             if fc1 & 0x80 != 0 { h += 4 }                             // +HTC
         }
         guard off + h <= b.count else { throw fail(.badLinkHeader, ctx, off, "802.11 header cut short") }
+        // IEEE 802.11 §9.3.2.1: the source address is address 2, 3 (From DS) or 4 (both DS bits).
+        ctx.linkSource = linkAddress(b, off + [10, 10, 16, 24][Int(fc1 & 3)], 6)
         return try llcSNAP(b, off + h, &ctx)
+    }
+
+    /// The sender's address from a link header; nil when the header gives none (length 0).
+    func linkAddress(_ b: UnsafeRawBufferPointer, _ at: Int, _ length: Int) -> LinkAddress? {
+        let len = min(length, LinkAddress.maxLength)
+        guard len > 0, at + len <= b.count else { return nil }
+        return LinkAddress(Array(UnsafeRawBufferPointer(rebasing: b[at..<(at + len)])))
     }
 
     // MARK: IP
@@ -317,6 +330,7 @@ public struct PacketDecoder: Sendable {
         return .datagram(UDPDatagram(frame: ctx.frame, timestamp: ctx.time, interface: ctx.interface, interfaceIndex: ctx.ifIndex,
                                      source: src, destination: dst, sourcePort: sport, destinationPort: dport,
                                      hopLimit: hop, fragments: fragments,
-                                     payload: Array(UnsafeRawBufferPointer(rebasing: b[(off + 8)..<(off + ulen)]))))
+                                     payload: Array(UnsafeRawBufferPointer(rebasing: b[(off + 8)..<(off + ulen)])),
+                                     linkSource: ctx.linkSource))
     }
 }

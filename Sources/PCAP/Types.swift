@@ -230,6 +230,41 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     }
 }
 
+/// A link-layer (hardware) address as a frame's header carries it: 6 bytes for Ethernet and 802.11,
+/// up to 8 for the Linux cooked headers.
+public struct LinkAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The longest address a LINUX_SLL/SLL2 header holds.
+    public static let maxLength = 8
+    public var bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Parses `aa:bb:cc:dd:ee:ff` (1 to `maxLength` hex bytes, `:` or `-` between them).
+    public init?(_ text: String) {
+        let parts = text.split(omittingEmptySubsequences: false) { $0 == ":" || $0 == "-" }
+        guard (1...Self.maxLength).contains(parts.count) else { return nil }
+        var out: [UInt8] = []
+        for p in parts {
+            guard (1...2).contains(p.count), let b = UInt8(p, radix: 16) else { return nil }
+            out.append(b)
+        }
+        bytes = out
+    }
+
+    /// The group bit of the first byte (IEEE 802 §8.2): not one station's address.
+    public var isGroup: Bool { bytes.first.map { $0 & 1 != 0 } ?? false }
+    /// All zeros: the Linux loopback device and unconfigured links give this to every sender.
+    public var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
+    /// An address that names one station: not empty, not zero, not a group address.
+    public var isStation: Bool { !bytes.isEmpty && !isZero && !isGroup }
+
+    public var description: String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":")
+    }
+
+    public static func < (a: LinkAddress, b: LinkAddress) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+}
+
 /// One UDP datagram taken out of a capture, reassembled if it came in IP fragments.
 public struct UDPDatagram: Hashable, Sendable {
     /// 1-based frame number; for a reassembled datagram, the frame that completed it.
@@ -239,6 +274,9 @@ public struct UDPDatagram: Hashable, Sendable {
     public var interface: Int
     /// Interface index from a LINUX_SLL2 header, when the frame has one.
     public var interfaceIndex: UInt32?
+    /// The sender's link-layer address: Ethernet (VLAN-tagged or not) and 802.11 source address,
+    /// LINUX_SLL/SLL2 header address; nil for raw IP and loopback link types, which carry none.
+    public var linkSource: LinkAddress?
     public var source: IPAddress
     public var destination: IPAddress
     public var sourcePort: UInt16
@@ -252,8 +290,8 @@ public struct UDPDatagram: Hashable, Sendable {
 
     public init(frame: Int, timestamp: Timestamp, interface: Int = 0, interfaceIndex: UInt32? = nil,
                 source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16,
-                hopLimit: UInt8 = 255, fragments: Int = 1, payload: [UInt8]) {
-        self.frame = frame; self.timestamp = timestamp; self.interface = interface
+                hopLimit: UInt8 = 255, fragments: Int = 1, payload: [UInt8], linkSource: LinkAddress? = nil) {
+        self.frame = frame; self.timestamp = timestamp; self.interface = interface; self.linkSource = linkSource
         self.interfaceIndex = interfaceIndex; self.source = source; self.destination = destination
         self.sourcePort = sourcePort; self.destinationPort = destinationPort; self.hopLimit = hopLimit
         self.fragments = fragments; self.payload = payload
