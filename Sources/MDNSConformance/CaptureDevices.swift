@@ -43,8 +43,17 @@ extension CaptureConformance {
     /// host name ties every address of that name in the same response to the sender (IPv4 and
     /// IPv6 of one host); two senders of the same SRV record (one host on two addresses of a link)
     /// are one host. Another host claiming the same name with other data stays apart.
+    /// Where the capture has link-layer addresses, every source address sent from one station MAC is
+    /// one host. Different MACs claiming one name are still joined: a multi-homed host (one name on
+    /// two interfaces, nDPI's iphone capture) and a name conflict look alike on the wire.
     public static func identify(_ ps: [Packet]) -> [DeviceIdentity] {
         var uf = UnionFind<PCAP.IPAddress>()
+        var byMAC: [LinkAddress: PCAP.IPAddress] = [:]
+        for p in ps {
+            uf.add(p.source)
+            guard let l = p.linkSource, l.isStation else { continue }
+            if let first = byMAC[l] { uf.union(first, p.source) } else { byMAC[l] = p.source }
+        }
         var claimed: [PCAP.IPAddress: [DNSName]] = [:]
         var srvSender: [ResourceRecord: PCAP.IPAddress] = [:]
         for p in ps {

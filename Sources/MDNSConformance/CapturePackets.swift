@@ -16,9 +16,13 @@ extension CaptureConformance {
         public var destinationPort: UInt16
         public var hopLimit: UInt8
         public var message: Message?
+        /// The sender's link-layer address, where the capture's link type has one.
+        public var linkSource: LinkAddress?
 
         public init(frame: Int, time: Int64, interface: Int = 0, source: PCAP.IPAddress, sourcePort: UInt16 = mdnsPort,
-                    destination: PCAP.IPAddress, destinationPort: UInt16 = mdnsPort, hopLimit: UInt8 = 255, message: Message?) {
+                    destination: PCAP.IPAddress, destinationPort: UInt16 = mdnsPort, hopLimit: UInt8 = 255, message: Message?,
+                    linkSource: LinkAddress? = nil) {
+            self.linkSource = linkSource
             self.frame = frame; self.time = time; self.interface = interface; self.source = source
             self.sourcePort = sourcePort; self.destination = destination; self.destinationPort = destinationPort
             self.hopLimit = hopLimit; self.message = message
@@ -73,7 +77,7 @@ extension CaptureConformance {
             if m == nil { report.undecodable += 1 }
             packets.append(Packet(frame: d.frame, time: t - origin!, interface: d.interfaceIndex.map(Int.init) ?? d.interface,
                                   source: d.source, sourcePort: d.sourcePort, destination: d.destination,
-                                  destinationPort: d.destinationPort, hopLimit: d.hopLimit, message: m))
+                                  destinationPort: d.destinationPort, hopLimit: d.hopLimit, message: m, linkSource: d.linkSource))
         }
         report.datagrams = packets.count
         let (kept, dropped) = dropDuplicates(packets)
