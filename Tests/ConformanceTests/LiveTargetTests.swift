@@ -2,6 +2,9 @@ import DNSWire
 @testable import MDNSConformance
 import MDNSCore
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Live targets: adapter files, publication file, expected results")
 struct LiveTargetTests {
@@ -81,4 +84,26 @@ struct LiveTargetTests {
         #expect(LiveRunner.notLive(hostOnly, cost: .seconds(5), options: options, adapter: servicesOnly)?.contains("host name only") == true)
         #expect(LiveRunner.notLive(responder, cost: .seconds(5), options: options, adapter: servicesOnly) == nil)
     }
+
+    #if canImport(Glibc)
+    @Test("a device starts with no signal blocked or ignored, whatever the spawning thread had")
+    func spawnResetsSignals() throws {
+        var blocked = sigset_t(), old = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGHUP)
+        sigaddset(&blocked, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &blocked, &old)
+        let oldHUP = signal(SIGHUP, SIG_IGN)
+        defer { signal(SIGHUP, oldHUP); pthread_sigmask(SIG_SETMASK, &old, nil) }
+        let log = "/tmp/mdns-live-spawn-\(getpid()).log"
+        defer { unlink(log) }
+        // SigBlk and SigIgn as the child sees them: SIGHUP is bit 0, SIGTERM bit 14
+        let status = try LiveProcess.run(["grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"], log: log)
+        #expect(status == 0)
+        let text = LiveFiles.read(log) ?? ""
+        let masks = text.split(separator: "\n").compactMap { line in UInt64(line.split(separator: "\t").last ?? "", radix: 16) }
+        #expect(masks.count == 2)
+        for m in masks { #expect(m & 0x4001 == 0, "SIGHUP or SIGTERM blocked/ignored in the child: \(text)") }
+    }
+    #endif
 }
