@@ -64,7 +64,10 @@ extension MDNSDriver {
         let started = start(&engine, now)
         var refused: [String] = []
         for (id, actions) in started {
-            if let id { routes.subscriptions[id] = key }
+            if let id {
+                routes.subscriptions[id] = key
+                elog.info("subscription started", metadata: ["id": "\(id)"])
+            }
             for case .report(.querier(.refused(let r))) in actions where id == nil { refused.append(r) }
         }
         for (_, actions) in started { perform(actions) }

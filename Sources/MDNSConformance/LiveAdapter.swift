@@ -16,6 +16,11 @@ public struct LiveAdapter: Sendable {
     public var ready: String?
     public var updateTXT: String?
     public var rename: String?
+    /// Long-running, one per question: makes the device ask $MDNS_QUERY_NAME / $MDNS_QUERY_TYPE
+    /// (continuous when $MDNS_QUERY_CONTINUOUS is 1). Exit status 77: this question is not supported.
+    public var query: String?
+    /// A line the query hook prints once the question is asked; the case's clock starts there.
+    public var queryReady: String?
     /// Default: SIGTERM to the implementation (most send goodbyes on the way out).
     public var withdraw: String
     /// A check run before anything else; a non-zero exit makes the target unavailable.
@@ -64,16 +69,21 @@ public struct LiveAdapter: Sendable {
                            withdraw: fields["withdraw"] ?? defaultWithdraw, check: fields["check"], install: fields["install"],
                            directory: directory)
         a.requiresService = fields["requires-service"] == "yes"
+        a.query = fields["query"]
+        a.queryReady = fields["query-ready"]
         return a
     }
 
-    static let keys = ["name", "description", "capabilities", "start", "ready", "update-txt", "rename", "withdraw", "check", "install", "requires-service"]
+    static let keys = ["name", "description", "capabilities", "start", "ready", "update-txt", "rename", "withdraw", "check", "install", "requires-service", "query", "query-ready"]
 
     /// The capabilities the hooks back: a declared capability without its hook is dropped.
     public var effectiveCapabilities: Set<TargetCapability> {
         var c = capabilities
         if updateTXT == nil { c.remove(.updateRecords) }
         if rename == nil { c.remove(.rename) }
+        if query == nil { c.remove(.query) }
+        // no hook reports a live device's cache
+        c.remove(.cacheReport)
         return c
     }
 

@@ -39,10 +39,14 @@ public enum LiveRunner {
 
     /// Why a case cannot run live, or nil.
     public static func notLive(_ c: ConformanceCase, cost: Duration, options: Options, adapter: LiveAdapter? = nil) -> String? {
-        if QuerierCatalogue.all.contains(where: { $0.id == c.id }) {
-            return "querier case: a live adapter only publishes (start, update, rename, withdraw); it has no hook to make the device query or report its cache"
+        let has = adapter.map(LiveTarget.capabilities(of:)) ?? []
+        if c.requires.contains(.cacheReport) {
+            return "querier case that reads the device's cache or its browse/resolve results: a live device's cache cannot be seen on the link and no adapter hook reports it"
         }
-        if adapter?.requiresService == true, c.publication.services.isEmpty {
+        if c.requires.contains(.query), !has.contains(.query) {
+            return "querier case: the adapter has no query hook to make the device ask a question"
+        }
+        if adapter?.requiresService == true, c.publication.services.isEmpty, !c.requires.contains(.query) {
             return "the case publishes a host name only; this target publishes only services (requires-service)"
         }
         if cost > options.maxCaseTime {
@@ -133,6 +137,12 @@ public enum LiveRunner {
         }
         var r = ConformanceRunner.run(c, seed: options.seed, makeTarget: { _ in target })
         target.finish()
+        if let note = target.unsupportedNote {
+            r.verdict = .unsupported
+            r.summary = note
+            r.evidence.append("pcap: \(dir)/case.pcap")
+            return r
+        }
         if let note = target.exitNote {
             r.evidence.append("device under test: \(note) (log: \(dir)/dut.log)")
             if r.verdict != .unsupported {

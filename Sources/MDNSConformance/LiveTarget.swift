@@ -23,7 +23,11 @@ public final class LiveTarget: ConformanceTarget {
     var withdrawn = false
     var lastLivenessCheck = Instant(nanoseconds: 0)
     /// Set when the device under test ended without being asked to.
-    public private(set) var exitNote: String?
+    public internal(set) var exitNote: String?
+    /// Set when the device cannot do what the case asks (a query hook that exited 77): the case is unsupported.
+    public internal(set) var unsupportedNote: String?
+    /// The query hooks running, by subscription.
+    var queriers: [SubscriptionID: LiveProcess] = [:]
     /// Frames the device sent that did not decode as IP/UDP (kept in the pcap).
     public private(set) var undecodedFrames = 0
 
@@ -32,6 +36,8 @@ public final class LiveTarget: ConformanceTarget {
     /// Longest wait for the adapter's `ready` line.
     public static let readyTimeout: Duration = .seconds(15)
     static let livenessInterval: Duration = .milliseconds(250)
+    /// A hook's exit status for "this implementation cannot do that": 77, the skip status of Automake's test harness.
+    public static let unsupportedStatus: Int32 = 77
     static let group4 = PCAP.IPAddress.v4(0xE000_00FB)
     static let group6 = PCAP.IPAddress.v6(0xFF02_0000_0000_0000, 0xFB)
 
@@ -47,7 +53,11 @@ public final class LiveTarget: ConformanceTarget {
         do { writer = try CaptureWriter(path: directory + "/case.pcap") } catch { throw LiveError("\(error)") }
     }
 
-    public var capabilities: Set<TargetCapability> { adapter.effectiveCapabilities.union([.ipHeaders, .linkBounce]) }
+    public var capabilities: Set<TargetCapability> { Self.capabilities(of: adapter) }
+
+    public static func capabilities(of adapter: LiveAdapter) -> Set<TargetCapability> {
+        adapter.effectiveCapabilities.union([.ipHeaders, .linkBounce])
+    }
 
     public var now: Instant {
         var ts = timespec()
@@ -75,6 +85,9 @@ public final class LiveTarget: ConformanceTarget {
 
     public func start(_ publication: Publication) {
         self.publication = publication
+        // A querier case publishes no service; a device that cannot publish a bare host name is
+        // then only the querier its query hook starts.
+        if publication.services.isEmpty && adapter.requiresService { return }
         do {
             try LiveFiles.write(directory + "/publication", LiveAdapter.publicationFile(publication))
             process = try LiveProcess.spawn(["ip", "netns", "exec", link.dutNamespace, "sh", "-c", adapter.start],
@@ -83,14 +96,24 @@ public final class LiveTarget: ConformanceTarget {
             exitNote = "could not start: \(error)"
             return
         }
-        guard let ready = adapter.ready else { return }
+        guard let ready = adapter.ready, let p = process else { return }
+        if let why = waitReady(p, log: directory + "/dut.log", line: ready) { exitNote = why }
+    }
+
+    /// Waits until `line` appears in `log`; nil then, else why not. Exit status 77 sets `unsupportedNote`.
+    func waitReady(_ p: LiveProcess, log: String, line: String, poll: useconds_t = 5_000) -> String? {
         let end = now + Self.readyTimeout
         while now < end {
-            if LiveFiles.read(directory + "/dut.log")?.contains(ready) == true { return }
-            if let s = process?.exitStatus() { exitNote = "exited with status \(s) before it was ready"; return }
-            usleep(5_000)
+            if LiveFiles.read(log)?.contains(line) == true { return nil }
+            if let s = p.exitStatus() {
+                if s == Self.unsupportedStatus {
+                    unsupportedNote = "the adapter cannot do this: " + (LiveFiles.read(log) ?? "").split(separator: "\n").suffix(2).joined(separator: "; ")
+                }
+                return "exited with status \(s) before it was ready"
+            }
+            usleep(poll)
         }
-        exitNote = "never printed its ready line '\(ready)' within \(Self.readyTimeout)"
+        return "never printed its ready line '\(line)' within \(Self.readyTimeout)"
     }
 
     public func deliver(_ bytes: [UInt8], from source: SocketAddress, to destination: Destination.Kind, link l: Int) {
@@ -211,6 +234,7 @@ public final class LiveTarget: ConformanceTarget {
         if let p = process, exitNote == nil, !withdrawn, let s = p.exitStatus() {
             exitNote = "the device under test (pid \(p.pid)) exited with status \(s)"
         }
+        for q in queriers.values { q.stop() }
         process?.stop()
         try? writer.close()
     }

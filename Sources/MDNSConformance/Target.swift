@@ -19,6 +19,12 @@ public enum TargetCapability: String, Hashable, Sendable, CaseIterable {
     case secondLink
     /// Observed packets carry the real IP TTL / hop limit.
     case ipHeaders
+    /// The target can be made to ask continuous questions (RFC 6762 §5.2); its queries are judged
+    /// on the link (a live adapter's `query` hook).
+    case query
+    /// The target reports its cache and querier events and takes reconfirm hints (§10.4): the
+    /// engine does; a live device's cache cannot be seen from the link.
+    case cacheReport
 }
 
 /// What a target publishes when a case starts.

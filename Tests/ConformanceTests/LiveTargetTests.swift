@@ -83,6 +83,14 @@ struct LiveTargetTests {
         let hostOnly = ResponderCatalogue.all.first { $0.publication.services.isEmpty }!
         #expect(LiveRunner.notLive(hostOnly, cost: .seconds(5), options: options, adapter: servicesOnly)?.contains("host name only") == true)
         #expect(LiveRunner.notLive(responder, cost: .seconds(5), options: options, adapter: servicesOnly) == nil)
+        // a query hook makes the querier cases judged on the link run; those reading a cache stay unsupported
+        let querying = try! LiveAdapter.parse("name: q\nstart: y\ncapabilities: query cacheReport\nquery: exec asker\nrequires-service: yes", directory: ".")
+        #expect(LiveTarget.capabilities(of: querying).contains(.query))
+        #expect(!LiveTarget.capabilities(of: querying).contains(.cacheReport))
+        let onTheLink = QuerierCatalogue.all.first { $0.id == "rfc6762-5.2-first-query-delay" }!
+        #expect(LiveRunner.notLive(onTheLink, cost: .seconds(1), options: options, adapter: querying) == nil)
+        let readsCache = QuerierCatalogue.all.first { $0.id == "rfc6762-10-cache-ttl" }!
+        #expect(LiveRunner.notLive(readsCache, cost: .seconds(1), options: options, adapter: querying)?.contains("cache") == true)
     }
 
     #if canImport(Glibc)
