@@ -101,7 +101,7 @@ enum AnnouncingCases {
                 guard c.waitFor(.seconds(2), { CaseContext.isProbe($0, for: c.hostName) }) != nil else { return .fail("no probe after the bounce") }
                 c.send(CaseContext.probe(c.hostName, [ResourceRecord(name: c.hostName, ttl: 120, rdata: .a(IPv4Address(169, 254, 0, 1)))]), from: c.otherPeer)
                 c.wait(.seconds(5))
-                let names = c.probedNames(after: t0).filter { $0 != c.hostName && $0 != c.instanceName() }
+                let names = c.renamedNames(after: t0)
                 if !names.isEmpty { return .fail("renamed: \(names.map(\.description))") }
                 return c.checkProbedBeforeAnnounced(c.hostName, after: t0)
             },

@@ -15,7 +15,7 @@ enum ProbingCases {
                             level: .info, citation: "250 ms after the first query, the host should send a second; then, 250 ms after that, a third.  If, by 250 ms after the third probe, no conflicting Multicast DNS responses have been received, the host may move to the next step, announcing.") { c in
                 c.start()
                 let t0 = c.now
-                c.wait(.seconds(4))
+                c.waitAnnounced([c.hostName, c.instanceName()], after: t0)
                 return .worst([c.checkProbeSequence(c.hostName, after: t0, firstWithin: nil),
                                c.checkProbeSequence(c.instanceName(), after: t0, firstWithin: nil)])
             },
@@ -31,7 +31,7 @@ enum ProbingCases {
                             level: .must, citation: "The first startup step is that, for all those resource records that a Multicast DNS responder desires to be unique on the local link, it MUST send a Multicast DNS query asking for those resource records, to see if any of them are already in use.") { c in
                 c.start()
                 let t0 = c.now
-                c.wait(.seconds(4))
+                c.waitAnnounced([c.hostName, c.instanceName()], after: t0)
                 return .worst([c.checkProbedBeforeAnnounced(c.hostName, after: t0), c.checkProbedBeforeAnnounced(c.instanceName(), after: t0)])
             },
             ConformanceCase(id: "rfc6762-8.1-probe-format", section: "RFC 6762 §8.1",
@@ -136,8 +136,8 @@ enum ProbingCases {
                 guard c.waitFor(.seconds(1), { CaseContext.isProbe($0, for: c.hostName) }) != nil else { return .fail("no probe") }
                 c.send(CaseContext.response(ownHostRecords(c).map { var r = $0; r.cacheFlush = true; return r }), from: c.otherPeer)
                 c.wait(.seconds(4))
-                let names = c.probedNames(after: t0)
-                if names.contains(where: { $0 != c.hostName }) { return .fail("renamed to \(names.map(\.description))") }
+                let names = c.renamedNames(after: t0)
+                if !names.isEmpty { return .fail("renamed to \(names.map(\.description))") }
                 return c.checkProbedBeforeAnnounced(c.hostName, after: t0)
             },
             ConformanceCase(id: "rfc6762-9-subsequent-conflict-a", section: "RFC 6762 §9",
@@ -175,11 +175,9 @@ enum ProbingCases {
                 c.start()
                 let t0 = c.now
                 c.wait(.seconds(12))
-                let names = c.probedNames(after: t0)
-                let extra = names.filter { $0 != c.hostName && $0 != c.instanceName() }
+                let extra = c.renamedNames(after: t0)
                 if !extra.isEmpty { return .fail("renamed on its own echo: \(extra.map(\.description))") }
-                let late = c.observed.filter { CaseContext.isProbe($0) && $0.time > t0 + .seconds(3) }
-                if let p = late.first { c.cite(p, "probe after establishment"); return .fail("probing again after establishment") }
+                if let p = c.reprobe(after: t0) { c.cite(p, "probe after establishment"); return .fail("probing again after establishment") }
                 return .pass("no rename and no re-probe with two interfaces on one link")
             },
         ]
@@ -189,7 +187,10 @@ enum ProbingCases {
     static func firstProbes(_ c: CaseContext, _ check: (CaseContext, DNSName, Message) -> [CaseOutcome]) -> CaseOutcome {
         c.start()
         let t0 = c.now
-        c.wait(.seconds(2))
+        // the first probe of each name, or its announcement when it never probes
+        c.waitEach([c.hostName, c.instanceName()], after: t0) { p, n in
+            CaseContext.isProbe(p, for: n) || (p.isMulticast && CaseContext.answers(p, n))
+        }
         var outs: [CaseOutcome] = []
         for name in [c.hostName, c.instanceName()] {
             guard let p = c.probes(for: name, after: t0).first, let m = p.message else { outs.append(.fail("no probe for \(name)")); continue }
@@ -204,9 +205,10 @@ enum ProbingCases {
     static func probeStartDelays(_ c: CaseContext) -> CaseOutcome {
         c.start()
         let t0 = c.now
-        c.wait(.seconds(2))
+        let names = [c.hostName] + c.publication.services.indices.map { c.instanceName($0) }
+        c.waitEach(names, after: t0) { p, n in CaseContext.isProbe(p, for: n) || (p.isMulticast && CaseContext.answers(p, n)) }
         var delays: [Double] = []
-        for name in c.probedNames(after: t0) {
+        for name in names {
             guard let p = c.probes(for: name, after: t0).first else { continue }
             delays.append(c.ms(t0, p.time))
         }
@@ -279,8 +281,8 @@ enum ProbingCases {
         c.send(CaseContext.probe(c.hostName, theirs), from: c.otherPeer)
         let tp = c.now
         c.wait(.seconds(5))
-        let names = c.probedNames(after: t0)
-        if names.contains(where: { $0 != c.hostName }) { return .fail("renamed (\(names.map(\.description))) instead of deferring") }
+        let names = c.renamedNames(after: t0)
+        if !names.isEmpty { return .fail("renamed (\(names.map(\.description))) instead of deferring") }
         let next = c.probes(for: c.hostName, after: tp + .nanoseconds(1))
         guard let n = next.first else { return .fail("no probe after the tester's probe") }
         c.cite(n, "next probe")
@@ -325,11 +327,9 @@ enum ProbingCases {
             }
         }
         c.note("echoed \(echoed) packets back")
-        let names = c.probedNames(after: t0)
-        let extra = names.filter { $0 != c.hostName && $0 != c.instanceName() }
+        let extra = c.renamedNames(after: t0)
         if !extra.isEmpty { return .fail("renamed on its own echo: \(extra.map(\.description))") }
-        let late = c.observed.filter { CaseContext.isProbe($0) && $0.time > t0 + .seconds(3) }
-        if let p = late.first { c.cite(p, "probe after establishment"); return .fail("probing again on its own echo") }
+        if let p = c.reprobe(after: t0) { c.cite(p, "probe after establishment"); return .fail("probing again on its own echo") }
         return .worst([.pass("\(echoed) echoed packets, no conflict"), c.checkAnnounced(c.instanceName(), after: t0)])
     }
 }
