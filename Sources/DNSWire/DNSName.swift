@@ -92,7 +92,11 @@ public struct DNSName: Hashable, Sendable, Comparable {
 
     // RFC 6762 §16: case-insensitive for ASCII only. Length bytes are ≤ 63 and so never in A–Z.
     public static func == (a: DNSName, b: DNSName) -> Bool {
-        a.wire.count == b.wire.count && ASCII.equalFolded(a.wire[...], b.wire[...])
+        a.wire.withUnsafeBufferPointer { x in
+            b.wire.withUnsafeBufferPointer { y in
+                x.count == y.count && (x.baseAddress == y.baseAddress || ASCII.equalFolded(x, y))
+            }
+        }
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -152,6 +156,25 @@ public struct DNSName: Hashable, Sendable, Comparable {
 @usableFromInline
 enum ASCII {
     @inlinable static func lower(_ b: UInt8) -> UInt8 { (b &- 0x41) < 26 ? b | 0x20 : b }
+
+    /// Equal-length buffers: eight bytes at a time while they match exactly (names usually do),
+    /// folding only the words that differ.
+    @inlinable static func equalFolded(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
+        var i = 0
+        while i < n {
+            let w = Swift.min(8, n &- i)
+            if w == 8 && ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                i &+= 8
+                continue
+            }
+            for j in i..<(i &+ w) where lower(pa[j]) != lower(pb[j]) { return false }
+            i &+= w
+        }
+        return true
+    }
 
     @inlinable static func equalFolded(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
         guard a.count == b.count else { return false }

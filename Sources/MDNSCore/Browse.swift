@@ -19,6 +19,30 @@ struct Subscription: Sendable {
     var collectUntil: Instant?
     /// Instances left out by `maxBrowseResults` at the last evaluation.
     var refused = 0
+    /// Browse and resolve: each instance as last described, with the cache generations of its
+    /// name and target then; `describe` runs again only when one of them changed.
+    var described: [NameKey: DescribedInstance] = [:]
+    /// The name whose changes concern the subscription itself: the query name, the enumeration
+    /// name (nil when the domain is too long for it), the service type or the instance.
+    var watched: DNSName?
+
+    init(id: SubscriptionID, kind: SubscriptionKind, interfaces: Set<InterfaceID>?) {
+        self.id = id
+        self.kind = kind
+        self.interfaces = interfaces
+        switch kind {
+        case .query(let name, _, _): watched = name
+        case .enumerate(let d): watched = Querier.enumerationName(d)
+        case .browse(let t): watched = t
+        case .resolve(let n): watched = n
+        }
+    }
+}
+
+struct DescribedInstance: Sendable {
+    var instance: ServiceInstance
+    var nameGeneration: UInt64
+    var targetGeneration: UInt64
 }
 
 extension Querier {
@@ -75,20 +99,42 @@ extension Querier {
     }
 
     func isTouched(_ s: Subscription) -> Bool {
-        for iid in interfaceIDs(s.interfaces) {
-            switch s.kind {
-            case .query(let name, _, _): if dirty.contains(NameKey(name, iid)) { return true }
-            case .enumerate(let d):
-                if let n = Self.enumerationName(d), dirty.contains(NameKey(n, iid)) { return true }
-            case .browse(let t): if dirty.contains(NameKey(t, iid)) { return true }
-            case .resolve(let n): if dirty.contains(NameKey(n, iid)) { return true }
+        if let w = s.watched {
+            for iface in interfaces where s.interfaces?.contains(iface.id) ?? true {
+                if dirty.contains(NameKey(w, iface.id)) { return true }
             }
         }
-        for inst in s.instances {
-            if dirty.contains(NameKey(inst.name, inst.interface)) { return true }
-            if let t = inst.target, dirty.contains(NameKey(t, inst.interface)) { return true }
-        }
+        // The instances' names and targets are exactly the interest names, kept sorted by
+        // updateInterest.
+        for d in dirty where Self.sortedContains(s.interestNames, d) { return true }
         return false
+    }
+
+    static func sortedContains(_ a: [NameKey], _ k: NameKey) -> Bool {
+        var lo = 0, hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Self.less(a[mid], k) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < a.count && a[lo] == k
+    }
+
+    /// A cheap total order for sorted name lists: interface, length, then the bytes case-folded
+    /// (consistent with `NameKey`'s equality; not the DNS canonical order).
+    static func less(_ a: NameKey, _ b: NameKey) -> Bool {
+        if a.interface != b.interface { return a.interface < b.interface }
+        return a.name.wire.withUnsafeBufferPointer { x in
+            b.name.wire.withUnsafeBufferPointer { y in
+                if x.count != y.count { return x.count < y.count }
+                for k in 0..<x.count {
+                    let p = x[k], q = y[k]
+                    if p == q { continue }
+                    let lp = (p &- 0x41) < 26 ? p | 0x20 : p, lq = (q &- 0x41) < 26 ? q | 0x20 : q
+                    if lp != lq { return lp < lq }
+                }
+                return false
+            }
+        }
     }
 
     static func enumerationName(_ domain: DNSName) -> DNSName? {
@@ -120,8 +166,26 @@ extension Querier {
         return inst
     }
 
+    /// `describe`, or its last result when the cache entries it read are unchanged.
+    func describe(_ name: DNSName, type: DNSName, on iid: InterfaceID, memo: inout [NameKey: DescribedInstance]) -> ServiceInstance {
+        let k = NameKey(name, iid)
+        let g = cache.generation(of: k)
+        if let m = memo[k], m.nameGeneration == g, m.instance.name.wire == name.wire,
+           m.targetGeneration == (m.instance.target.map { cache.generation(of: NameKey($0, iid)) } ?? 0) {
+            return m.instance
+        }
+        let d = describe(name, type: type, on: iid)
+        memo[k] = DescribedInstance(instance: d, nameGeneration: g,
+                                    targetGeneration: d.target.map { cache.generation(of: NameKey($0, iid)) } ?? 0)
+        return d
+    }
+
     /// Recomputes subscription `i` from the cache and reports what changed.
     mutating func evaluate(_ i: Int, at now: Instant) {
+        // Taken out first, so that updating it never copies it.
+        var memo = subscriptions[i].described
+        subscriptions[i].described = [:]
+        defer { subscriptions[i].described = memo }
         let s = subscriptions[i]
         let iids = interfaceIDs(s.interfaces)
         switch s.kind {
@@ -142,7 +206,7 @@ extension Querier {
             for k in now_ where !before.contains(k) { report(.record(s.id, .added, recs[k]!.0, recs[k]!.1)) }
             subscriptions[i].records = now_
         case .enumerate(let domain):
-            guard let n = Self.enumerationName(domain) else { return }
+            guard let n = s.watched else { return }
             var found: [NameKey] = []
             for iid in iids {
                 for e in cache.records(named: n, on: iid) {
@@ -156,27 +220,30 @@ extension Querier {
             subscriptions[i].types = found
         case .browse(let type):
             var names: [NameKey] = []
+            var seen = Set<NameKey>()
             var total = 0
             for iid in iids {
                 for e in cache.records(named: type, on: iid) {
                     guard case .ptr(let inst) = e.record.rdata else { continue }
                     let k = NameKey(inst, iid)
                     total += 1
-                    if names.count < configuration.limits.maxBrowseResults, !names.contains(k) { names.append(k) }
+                    if names.count < configuration.limits.maxBrowseResults, seen.insert(k).inserted { names.append(k) }
                 }
             }
             let refused = max(0, total - names.count)
             if refused > s.refused { statistics.evicted[.browseResults, default: 0] += refused - s.refused }
             subscriptions[i].refused = refused
-            let insts = names.map { describe($0.name, type: type, on: $0.interface) }
+            let insts = names.map { describe($0.name, type: type, on: $0.interface, memo: &memo) }
+            if memo.count > insts.count { let keep = Set(names); memo = memo.filter { keep.contains($0.key) } }
             publish(i, insts)
         case .resolve(let name):
             let type = name.parent
             var insts: [ServiceInstance] = []
             for iid in iids {
-                let d = describe(name, type: type, on: iid)
+                let d = describe(name, type: type, on: iid, memo: &memo)
                 if d.target != nil || d.txt != nil { insts.append(d) }
             }
+            if memo.count > iids.count { memo = memo.filter { e in iids.contains(e.key.interface) } }
             publish(i, insts)
         }
     }
@@ -185,7 +252,21 @@ extension Querier {
     mutating func publish(_ i: Int, _ new: [ServiceInstance]) {
         let id = subscriptions[i].id
         let old = subscriptions[i].instances
+        // Nothing to report, and the interest names follow from the instances alone.
+        if old == new { return }
         func key(_ x: ServiceInstance) -> NameKey { NameKey(x.name, x.interface) }
+        if old.count == new.count, zip(old, new).allSatisfy({ key($0) == key($1) }) {
+            // The same instances in the same order: only updates, reported in order as below;
+            // unless a target changed, the interest names stay as they are.
+            var targetChanged = false
+            for (o, n) in zip(old, new) where o != n {
+                report(.instance(id, .updated, n))
+                if o.target != n.target { targetChanged = true }
+            }
+            subscriptions[i].instances = new
+            if targetChanged { updateInterest(i, new) }
+            return
+        }
         var oldByKey: [NameKey: ServiceInstance] = [:]
         for o in old { oldByKey[key(o)] = o }
         let newKeys = Set(new.map(key))
@@ -198,17 +279,25 @@ extension Querier {
             }
         }
         subscriptions[i].instances = new
-        // Keep the instances' and targets' records ahead of unrelated ones in eviction order.
+        updateInterest(i, new)
+    }
+
+    /// Keeps the instances' and targets' records ahead of unrelated ones in eviction order.
+    mutating func updateInterest(_ i: Int, _ new: [ServiceInstance]) {
         var names: [NameKey] = []
         for n in new {
-            names.append(key(n))
+            names.append(NameKey(n.name, n.interface))
             if let t = n.target { names.append(NameKey(t, n.interface)) }
         }
-        let oldNames = subscriptions[i].interestNames
-        let oldSet = Set(oldNames), newSet = Set(names)
-        for n in names where !oldSet.contains(n) { addInterest(n) }
-        for n in oldNames where !newSet.contains(n) { removeInterest(n) }
-        subscriptions[i].interestNames = Array(newSet).sorted { ($0.interface, $0.name) < ($1.interface, $1.name) }
+        let old = subscriptions[i].interestNames
+        // In the instances' order: adding interest re-orders eviction (`markWanted`).
+        for n in names where !Self.sortedContains(old, n) { addInterest(n) }
+        names.sort(by: Self.less)
+        var kept: [NameKey] = []
+        kept.reserveCapacity(names.count)
+        for n in names where kept.last != n { kept.append(n) }
+        for n in old where !Self.sortedContains(kept, n) { removeInterest(n) }
+        subscriptions[i].interestNames = kept
     }
 
     /// The questions subscription `i` should ask now; starts the new ones and stops the rest.
@@ -223,7 +312,7 @@ extension Querier {
             if oneShot && s.collectUntil == nil { break }
             for iid in iids { add(QuestionKey(name, type, iid)) }
         case .enumerate(let d):
-            if let n = Self.enumerationName(d) { for iid in iids { add(QuestionKey(n, .ptr, iid)) } }
+            if let n = s.watched { for iid in iids { add(QuestionKey(n, .ptr, iid)) } }
         case .browse(let type):
             for iid in iids { add(QuestionKey(type, .ptr, iid)) }
             // RFC 6763 §12.1 additionals usually resolve instances at once; ask only for what is missing.

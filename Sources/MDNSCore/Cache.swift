@@ -80,7 +80,9 @@ public struct RecordCache: Sendable {
     var slots: [CachedRecord?] = []
     var free: [Int] = []
     var index: [CacheKey: Int] = [:]
-    var byName: [NameKey: [Int]] = [:]
+    var byName: [NameKey: NameSlots] = [:]
+    /// Source of `NameSlots.generation`: every change to a name's entries takes the next value.
+    var nextGeneration: UInt64 = 0
     var timers = TimerHeap()
     var unwanted = EvictionQueue()
     var wantedQueue = EvictionQueue()
@@ -99,7 +101,7 @@ public struct RecordCache: Sendable {
     /// Records of `name` on `interface`.
     public func records(named name: DNSName, on interface: InterfaceID) -> [CachedRecord] {
         guard let s = byName[NameKey(name, interface)] else { return [] }
-        return s.compactMap { slots[$0] }
+        return s.slots.compactMap { slots[$0] }
     }
 
     /// Records answering `q` on `interface`.
@@ -120,6 +122,31 @@ public struct RecordCache: Sendable {
 
     func slot(_ key: CacheKey) -> Int? { index[key] }
 
+    /// Slots holding records of a name on an interface.
+    func slots(named n: NameKey) -> [Int] { byName[n]?.slots ?? [] }
+
+    /// Changes whenever a record of the name is added or removed, whenever which of its records of
+    /// SRV or TXT arrived last may change, and when a refresh changes an SRV target's bytes (case):
+    /// everything a browse or host view reads besides TTLs and timers. 0 while the name has no
+    /// entries. Equal generations mean equal reads, so what was computed from them can be reused.
+    public func generation(of name: DNSName, on interface: InterfaceID) -> UInt64 { generation(of: NameKey(name, interface)) }
+
+    func generation(of n: NameKey) -> UInt64 { byName[n]?.generation ?? 0 }
+
+    /// Whether refreshing the entry in slot `s` (`old`) with `new` changes what a browse reads:
+    /// another SRV or TXT record may stop being the latest, or an SRV target's bytes change.
+    func refreshChangesReads(_ old: ResourceRecord, _ new: ResourceRecord, slot s: Int) -> Bool {
+        if case .srv(let a) = old.rdata, case .srv(let b) = new.rdata, a.target.wire != b.target.wire { return true }
+        guard old.type == .srv || old.type == .txt else { return false }
+        for t in slots(named: NameKey(old.name, slots[s]!.interface)) where t != s && slots[t]?.record.type == old.type { return true }
+        return false
+    }
+
+    mutating func touch(_ n: NameKey) {
+        nextGeneration &+= 1
+        byName[n]?.generation = nextGeneration
+    }
+
     // MARK: - Writing
 
     /// RFC 6762 §10: caches `r` as received at `now`; TTL 0 is a goodbye (§10.1).
@@ -136,6 +163,7 @@ public struct RecordCache: Sendable {
                 put(e, at: s)
                 return (.goodbye, s)
             }
+            if refreshChangesReads(e.record, r, slot: s) { touch(NameKey(r.name, interface)) }
             e.record = r
             e.received = now
             e.expires = now + .seconds(Int64(r.ttl))
@@ -151,7 +179,7 @@ public struct RecordCache: Sendable {
         }
         if r.ttl == 0 { return (.ignored, nil) }
         let nk = NameKey(r.name, interface)
-        if let same = byName[nk], same.count >= limits.maxRecordsPerName {
+        if let same = byName[nk]?.slots, same.count >= limits.maxRecordsPerName {
             // The name's least recently received record goes.
             if let oldest = same.min(by: { slots[$0]!.seq < slots[$1]!.seq }), let gone = remove(slot: oldest) {
                 evictedLog.append(gone)
@@ -166,7 +194,8 @@ public struct RecordCache: Sendable {
         let s: Int
         if let f = free.popLast() { s = f; slots[s] = e } else { s = slots.count; slots.append(e) }
         index[key] = s
-        byName[nk, default: []].append(s)
+        nextGeneration &+= 1
+        byName[nk, default: NameSlots()].add(s, generation: nextGeneration)
         count += 1
         enqueue(s, e)
         timers.push(e.nextEvent, slot: s, generation: e.generation)
@@ -197,6 +226,7 @@ public struct RecordCache: Sendable {
         e.wanted = true
         e.seq = takeSeq()
         slots[s] = e
+        touch(NameKey(e.record.name, e.interface))
         enqueue(s, e)
     }
 
@@ -207,9 +237,12 @@ public struct RecordCache: Sendable {
         free.append(s)
         index[CacheKey(e.record, interface: e.interface)] = nil
         let nk = NameKey(e.record.name, e.interface)
-        if var list = byName[nk] {
-            list.removeAll { $0 == s }
-            byName[nk] = list.isEmpty ? nil : list
+        if let i = byName.index(forKey: nk) {
+            byName.values[i].slots.removeAll { $0 == s }
+            if byName.values[i].slots.isEmpty { byName.remove(at: i) } else {
+                nextGeneration &+= 1
+                byName.values[i].generation = nextGeneration
+            }
         }
         count -= 1
         return e
@@ -257,6 +290,14 @@ public struct RecordCache: Sendable {
         }
         return nil
     }
+}
+
+/// The slots of one name on one interface, and its generation (`RecordCache.generation(of:on:)`).
+struct NameSlots: Sendable {
+    var slots: [Int] = []
+    var generation: UInt64 = 0
+
+    mutating func add(_ s: Int, generation g: UInt64) { slots.append(s); generation = g }
 }
 
 /// A binary min-heap of (time, slot, generation); ties broken by insertion order.

@@ -140,7 +140,7 @@ public struct Querier: Sendable {
 
     mutating func addInterest(_ n: NameKey) {
         interest[n, default: 0] += 1
-        if interest[n] == 1, let slots = cache.byName[n] { for s in slots { cache.markWanted(s) } }
+        if interest[n] == 1 { for s in cache.slots(named: n) { cache.markWanted(s) } }
     }
 
     mutating func removeInterest(_ n: NameKey) {
@@ -350,7 +350,7 @@ public struct Querier: Sendable {
         // RFC 6762 §10.2: records of the same name, type and class received more than one second
         // ago expire in one second; newer ones (the rest of the same announcement) stay.
         for r in flushers {
-            for s in cache.byName[NameKey(r.name, iid)] ?? [] {
+            for s in cache.slots(named: NameKey(r.name, iid)) {
                 guard var e = cache.slots[s], e.record.type == r.type, e.record.rrclass == r.rrclass, e.record.rdata != r.rdata,
                       now - e.received > RFC6762Querier.cacheFlushGrace,
                       e.expires > now + RFC6762Querier.cacheFlushGrace else { continue }
@@ -400,8 +400,7 @@ public struct Querier: Sendable {
     /// RFC 6762 §10.5: a QM query that a cached record answers, not in its known answers, expects
     /// that record in a multicast response; count it.
     mutating func observeUnanswered(_ q: Question, on iid: InterfaceID, knownAnswers: Set<CacheKey>, at now: Instant) {
-        guard let slots = cache.byName[NameKey(q.name, iid)] else { return }
-        for s in slots {
+        for s in cache.slots(named: NameKey(q.name, iid)) {
             guard var e = cache.slots[s], q.isAnswered(by: e.record),
                   !knownAnswers.contains(CacheKey(e.record, interface: iid)) else { continue }
             if let p = e.poofFirst, now - p < RFC6762Querier.poofWindow {

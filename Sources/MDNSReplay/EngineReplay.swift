@@ -49,6 +49,8 @@ public enum EngineReplay {
         var known: Set<Int> = []
         var browsed: Set<DNSName> = []
         var hosts: [HostKey: [MDNSCore.IPAddress]] = [:]
+        /// The cache generation of each host's name when its addresses were last read.
+        var hostGenerations: [HostKey: UInt64] = [:]
 
         func stamp(_ t: Instant) -> String { "+" + Instant.format(t.nanoseconds - (origin ?? 0)) }
         func say(_ s: String) { result.changes += 1; emit("\(stamp(now)) \(s)\n") }
@@ -82,6 +84,8 @@ public enum EngineReplay {
         /// Host view: A/AAAA records per name and interface.
         func refreshHosts(_ names: [HostKey]) {
             for k in names {
+                let g = engine.cache.generation(of: k.name, on: k.interface)
+                if hostGenerations[k] == g { continue }
                 var addrs: [MDNSCore.IPAddress] = []
                 for e in engine.cache.records(named: k.name, on: k.interface) {
                     switch e.record.rdata {
@@ -92,6 +96,7 @@ public enum EngineReplay {
                 }
                 addrs = Array(Set(addrs)).sorted()
                 let old = hosts[k]
+                hostGenerations[k] = addrs.isEmpty ? nil : g
                 if addrs.isEmpty {
                     if old != nil { hosts[k] = nil; say("host removed \(k.name) (\(k.interface))") }
                 } else if old == nil {
@@ -106,7 +111,8 @@ public enum EngineReplay {
             while let d = engine.nextDeadline, d <= t {
                 now = max(now, d)
                 take(engine.advance(to: now))
-                refreshHosts(Array(hosts.keys).sorted())
+                // Only hosts whose records changed can change.
+                refreshHosts(hosts.keys.filter { hostGenerations[$0] != engine.cache.generation(of: $0.name, on: $0.interface) }.sorted())
             }
             now = max(now, t)
         }

@@ -8,6 +8,16 @@ public struct TXT: Hashable, Sendable {
 
     public init(strings: [[UInt8]]) { self.strings = strings }
 
+    /// Each string's bytes in one call: the synthesized hash combines them one by one, and TXT
+    /// records of hundreds of bytes are common (caches hash every record they look up).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(strings.count)
+        for s in strings {
+            hasher.combine(s.count)
+            s.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
     /// RFC 6763 §6.1: a TXT record with no data is a single empty string.
     public static let empty = TXT(strings: [[]])
 
