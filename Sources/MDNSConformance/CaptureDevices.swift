@@ -44,8 +44,11 @@ extension CaptureConformance {
     /// IPv6 of one host); two senders of the same SRV record (one host on two addresses of a link)
     /// are one host. Another host claiming the same name with other data stays apart.
     /// Where the capture has link-layer addresses, every source address sent from one station MAC is
-    /// one host. Different MACs claiming one name are still joined: a multi-homed host (one name on
-    /// two interfaces, nDPI's iphone capture) and a name conflict look alike on the wire.
+    /// one host. Two hosts whose first claims of one host name come within `multiHomedClaimWindow`
+    /// of each other are one multi-homed host (RFC 6762 §14: one responder on two interfaces of a
+    /// link announces on both at once); a conflicting claimer comes later, after the owner's
+    /// announcement, or loses the tiebreak and never claims the name. Programs sharing one host's
+    /// addresses are then told apart by the host names they claim (`separatePrograms`).
     public static func identify(_ ps: [Packet]) -> [DeviceIdentity] {
         var uf = UnionFind<PCAP.IPAddress>()
         var byMAC: [LinkAddress: PCAP.IPAddress] = [:]
@@ -55,6 +58,7 @@ extension CaptureConformance {
             if let first = byMAC[l] { uf.union(first, p.source) } else { byMAC[l] = p.source }
         }
         var claimed: [PCAP.IPAddress: [DNSName]] = [:]
+        var firstClaim: [DNSName: [(source: PCAP.IPAddress, time: Int64)]] = [:]
         var srvSender: [ResourceRecord: PCAP.IPAddress] = [:]
         for p in ps {
             uf.add(p.source)
@@ -69,10 +73,14 @@ extension CaptureConformance {
                 if let a = address(r.rdata) { byName[r.name, default: []].append(a) }
             }
             for (n, addrs) in byName.sorted(by: { $0.key < $1.key }) where addrs.contains(p.source) {
-                if !(claimed[p.source] ?? []).contains(n) { claimed[p.source, default: []].append(n) }
+                if !(claimed[p.source] ?? []).contains(n) {
+                    claimed[p.source, default: []].append(n)
+                    firstClaim[n, default: []].append((p.source, p.time))
+                }
                 for a in addrs { uf.add(a); uf.union(p.source, a) }
             }
         }
+        joinMultiHomed(firstClaim, &uf)
         var order: [PCAP.IPAddress] = []
         var devices: [PCAP.IPAddress: DeviceIdentity] = [:]
         for (i, p) in ps.enumerated() {
@@ -85,10 +93,27 @@ extension CaptureConformance {
         for a in uf.members where devices[uf.find(a)] != nil && !devices[uf.find(a)]!.addresses.contains(a) {
             devices[uf.find(a)]!.addresses.append(a)
         }
-        return order.map { root in
+        return order.flatMap { root in
             var d = devices[root]!
             d.roles = roles(d.packets.map { ps[$0] })
-            return d
+            return separatePrograms(d, ps)
+        }
+    }
+
+    /// Two claimers whose first claims of a host name are this close are one host on two interfaces.
+    /// nDPI's whatsapp captures: one iMac's two interfaces announce 4 µs apart; a conflicting
+    /// claimer in the project's recordings comes seconds after the owner.
+    public static let multiHomedClaimWindow: Int64 = 50_000_000
+
+    /// Joins the hosts whose first claims of one name fall within `multiHomedClaimWindow`.
+    static func joinMultiHomed(_ firstClaim: [DNSName: [(source: PCAP.IPAddress, time: Int64)]], _ uf: inout UnionFind<PCAP.IPAddress>) {
+        for (_, claims) in firstClaim.sorted(by: { $0.key < $1.key }) {
+            var first: [PCAP.IPAddress: Int64] = [:]   // root -> its first claim of the name
+            for c in claims { first[uf.find(c.source)] = min(first[uf.find(c.source)] ?? .max, c.time) }
+            let byTime = first.sorted { $0.value < $1.value }
+            for (a, b) in zip(byTime, byTime.dropFirst()) where b.value - a.value <= multiHomedClaimWindow {
+                uf.union(a.key, b.key)
+            }
         }
     }
 
