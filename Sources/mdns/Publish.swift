@@ -5,7 +5,7 @@ import MDNSCore
 
 struct Publish: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Publish a DNS-SD service and stay up (like avahi-publish -s, dns-sd -R).",
+        abstract: "Publish a DNS-SD service (or only a host's addresses) and stay up (like avahi-publish -s / -a, dns-sd -R).",
         discussion: """
         Prints probing, registered (per interface), lost tiebreak, conflict and renamed lines. \
         Ctrl-C or SIGTERM sends goodbyes (RFC 6762 §10.1) and exits 0. Invalid names or TXT exit 65, \
@@ -15,12 +15,13 @@ struct Publish: AsyncParsableCommand {
           mdns publish "My Web" _http._tcp 8080 path=/ version=2
           mdns publish Printer _ipp._tcp 631 --subtype _universal rp=ipp/print
           mdns publish Camera _rtsp._tcp 554 --host cam --address 10.0.0.7   # a proxy record for another host
+          mdns publish --host cam --address 10.0.0.7                         # the host's address records only
         """
     )
 
-    @Argument(help: "Instance name (any UTF-8, up to 63 bytes).") var name: String
-    @Argument(help: "Service type, e.g. _http._tcp.") var type: String
-    @Argument(help: "Port.") var port: UInt16
+    @Argument(help: "Instance name (any UTF-8, up to 63 bytes); omit NAME TYPE PORT to publish only --host's addresses.") var name: String?
+    @Argument(help: "Service type, e.g. _http._tcp.") var type: String?
+    @Argument(help: "Port.") var port: UInt16?
     @Argument(help: "TXT attributes key=value (or a bare key).") var txt: [String] = []
     @Option(help: "Subtype label, e.g. _printer (repeatable).") var subtype: [String] = []
     @Option(help: "SRV target host label (with --address: a host this command publishes A/AAAA for).") var host: String?
@@ -34,6 +35,8 @@ struct Publish: AsyncParsableCommand {
     func validate() throws {
         if !address.isEmpty && host == nil { throw ValidationError("--address needs --host") }
         if count < 1 { throw ValidationError("--count must be at least 1") }
+        if name == nil && address.isEmpty { throw ValidationError("give NAME TYPE PORT, or --host with --address for a host alone") }
+        if name != nil && (type == nil || port == nil) { throw ValidationError("NAME needs TYPE and PORT") }
     }
 
     func run() async throws {
@@ -54,6 +57,7 @@ struct Publish: AsyncParsableCommand {
         do {
             if !records.isEmpty { regs.append(try await driver.register(.records(RecordRegistration(records: records, unique: true)))) }
             for i in 1...count {
+                guard let name, let type, let port else { break }
                 let instance = count == 1 ? name : "\(name) \(i)"
                 let service = ServiceRegistration(instance: instance, type: type, port: port, txt: txtRecord, subtypes: subtype, host: hostName)
                 regs.append(try await driver.register(service))
