@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """python-zeroconf as a conformance device under test (see zeroconf.target).
 
-Publishes the host and services of $MDNS_PUBLICATION on $MDNS_ADDR4 (IPv4 only). SIGHUP re-reads
+Publishes the host ($MDNS_ADDR4 and $MDNS_ADDR6) and services of $MDNS_PUBLICATION, over IPv4. SIGHUP re-reads
 the file: a changed TXT is an update_service (RFC 6762 §8.4), a changed instance name an
-unregister and a register (a rename). SIGTERM unregisters everything (goodbyes) and exits.
+unregister and a register (a rename). SIGTERM unregisters everything (goodbyes) and exits. python-zeroconf publishes an instance under one
+type only, so the publication's subtypes are left out (the target lacks `subtypes`).
 """
 import os
 import signal
@@ -16,18 +17,20 @@ from zeroconf import IPVersion, ServiceInfo, Zeroconf
 import publication
 
 
-def info_for(host, service, addr):
+def info_for(host, service, addr, addr6):
     instance, type_, port, _subtypes, txt = service
     full_type = type_ + ".local."
+    # both of the host's addresses, as the other targets publish them (A and AAAA, sent over IPv4)
+    addresses = [socket.inet_aton(addr)] + ([socket.inet_pton(socket.AF_INET6, addr6)] if addr6 else [])
     return ServiceInfo(full_type, instance + "." + full_type, port=port, properties=txt,
-                       server=host + ".local.", addresses=[socket.inet_aton(addr)])
+                       server=host + ".local.", addresses=addresses)
 
 
 def main():
-    path, addr = os.environ["MDNS_PUBLICATION"], os.environ["MDNS_ADDR4"]
+    path, addr, addr6 = os.environ["MDNS_PUBLICATION"], os.environ["MDNS_ADDR4"], os.environ.get("MDNS_ADDR6", "")
     zc = Zeroconf(interfaces=[addr], ip_version=IPVersion.V4Only)
     host, services = publication.read(path)
-    infos = [info_for(host, s, addr) for s in services]
+    infos = [info_for(host, s, addr, addr6) for s in services]
     wake = threading.Event()
     state = {"reload": False, "stop": False}
 
@@ -56,7 +59,7 @@ def main():
             state["reload"] = False
             _, new_services = publication.read(path)
             for i, s in enumerate(new_services[: len(infos)]):
-                new = info_for(host, s, addr)
+                new = info_for(host, s, addr, addr6)
                 if new.name != infos[i].name:
                     zc.unregister_service(infos[i])
                     zc.register_service(new)

@@ -312,7 +312,7 @@ enum RespondingCases {
             ConformanceCase(id: "bct-multiple-questions-shared-timing", section: "RFC 6762 §6",
                             title: "a query with two shared questions gets one reply after 20–125 ms",
                             catalogue: ["B: MULTIPLE QUESTIONS – SHARED REPLY TIMING"],
-                            level: .should, citation: "RFC 6762 §6.3: for query messages containing more than one question, all (non-defensive) answers SHOULD be randomly delayed in the range 20-120 ms, or 400-500 ms if the TC (truncated) bit is set.") { c in
+                            level: .should, citation: "RFC 6762 §6.3: for query messages containing more than one question, all (non-defensive) answers SHOULD be randomly delayed in the range 20-120 ms, or 400-500 ms if the TC (truncated) bit is set.", requires: [.subtypes]) { c in
                 c.startSettled()
                 let ds = c.replyDelays(count: 30, spacing: .milliseconds(1200), make: { twoQuestions(c) }, match: { p in
                     CaseContext.answers(p, c.typeName(), .ptr) && CaseContext.answers(p, subtypeName(c), .ptr)
@@ -322,7 +322,7 @@ enum RespondingCases {
             ConformanceCase(id: "bct-multiple-questions-distribution", section: "RFC 6762 §6",
                             title: "replies to two-question queries are uniformly delayed",
                             catalogue: ["B: MULTIPLE QUESTIONS – UNIFORM RANDOM REPLY TIME DISTRIBUTION"],
-                            level: .should, citation: "RFC 6762 §6.3: for query messages containing more than one question, all (non-defensive) answers SHOULD be randomly delayed in the range 20-120 ms, or 400-500 ms if the TC (truncated) bit is set.") { c in
+                            level: .should, citation: "RFC 6762 §6.3: for query messages containing more than one question, all (non-defensive) answers SHOULD be randomly delayed in the range 20-120 ms, or 400-500 ms if the TC (truncated) bit is set.", requires: [.subtypes]) { c in
                 c.startSettled()
                 let ds = c.replyDelays(count: 200, spacing: .milliseconds(1200), make: { twoQuestions(c) }, match: { p in
                     CaseContext.answers(p, c.typeName(), .ptr) || CaseContext.answers(p, subtypeName(c), .ptr)
@@ -332,7 +332,7 @@ enum RespondingCases {
             ConformanceCase(id: "bct-multiple-questions-duplicate-suppression", section: "RFC 6762 §7.1",
                             title: "two questions, one known answer: only the other is answered",
                             catalogue: ["B: MULTIPLE QUESTIONS – DUPLICATE SUPPRESSION"],
-                            level: .must, citation: "A Multicast DNS responder MUST NOT answer a Multicast DNS query if the answer it would give is already included in the Answer Section with an RR TTL at least half the correct value.  If the RR TTL of the answer as given in the Answer Section is less than half of the true RR TTL as known by the Multicast DNS responder, the responder MUST send an answer so as to update the querier's cache before the record becomes in danger of expiration.") { c in
+                            level: .must, citation: "A Multicast DNS responder MUST NOT answer a Multicast DNS query if the answer it would give is already included in the Answer Section with an RR TTL at least half the correct value.  If the RR TTL of the answer as given in the Answer Section is less than half of the true RR TTL as known by the Multicast DNS responder, the responder MUST send an answer so as to update the querier's cache before the record becomes in danger of expiration.", requires: [.subtypes]) { c in
                 c.startSettled()
                 var q = twoQuestions(c)
                 q.answers = [ResourceRecord(name: c.typeName(), ttl: c.announcedTTL(c.typeName(), .ptr) ?? 4500, rdata: .ptr(c.instanceName()))]
@@ -348,7 +348,7 @@ enum RespondingCases {
             ConformanceCase(id: "bct-multiple-questions-distributed-suppression", section: "RFC 6762 §7.4",
                             title: "two questions; another host answers one first: only the other is sent",
                             catalogue: ["B: MULTIPLE QUESTIONS – DISTRIBUTED DUPLICATE SUPPRESSION"],
-                            level: .should, citation: "If a host is planning to send an answer, and it sees another host on the network send a response message containing the same answer record, and the TTL in that record is not less than the TTL this host would have given, then this host SHOULD treat its own answer as having been sent, and not also send an identical answer itself.") { c in
+                            level: .should, citation: "If a host is planning to send an answer, and it sees another host on the network send a response message containing the same answer record, and the TTL in that record is not less than the TTL this host would have given, then this host SHOULD treat its own answer as having been sent, and not also send an identical answer itself.", requires: [.subtypes]) { c in
                 c.startSettled()
                 let t0 = c.now
                 c.send(twoQuestions(c))

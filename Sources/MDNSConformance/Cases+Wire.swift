@@ -244,7 +244,7 @@ enum WireCases {
             ConformanceCase(id: "rfc6763-7.1-subtypes", section: "RFC 6763 §7.1",
                             title: "a subtype query returns only the instances with that subtype",
                             catalogue: ["A65"],
-                            level: .info, citation: "In this case, we define the \"_printer\" subtype of \"_http._tcp\", and to discover only the subset of pages advertised as having that subtype property, the web browser issues a query for \"_printer._sub._http._tcp.<Domain>\".", publication: Publication(services: [
+                            level: .info, citation: "In this case, we define the \"_printer\" subtype of \"_http._tcp\", and to discover only the subset of pages advertised as having that subtype property, the web browser issues a query for \"_printer._sub._http._tcp.<Domain>\".", requires: [.subtypes], publication: Publication(services: [
                                 ServiceRegistration(instance: "With Subtype", type: "_http._tcp", port: 80, subtypes: ["_printer"]),
                                 ServiceRegistration(instance: "Without Subtype", type: "_http._tcp", port: 81)])) { c in
                 c.startSettled()

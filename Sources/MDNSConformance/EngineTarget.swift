@@ -27,7 +27,7 @@ public final class EngineTarget: ConformanceTarget {
     }
 
     public var capabilities: Set<TargetCapability> {
-        [.virtualTime, .updateRecords, .rename, .withdraw, .linkBounce, .secondInterfaceSameLink, .secondLink, .query, .cacheReport]
+        [.virtualTime, .updateRecords, .rename, .withdraw, .linkBounce, .secondInterfaceSameLink, .secondLink, .subtypes, .query, .cacheReport]
     }
 
     public var now: Instant { network.now }

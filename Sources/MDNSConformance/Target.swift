@@ -19,6 +19,8 @@ public enum TargetCapability: String, Hashable, Sendable, CaseIterable {
     case secondLink
     /// Observed packets carry the real IP TTL / hop limit.
     case ipHeaders
+    /// The target publishes a service under subtypes too (RFC 6763 §7.1).
+    case subtypes
     /// The target can be made to ask continuous questions (RFC 6762 §5.2); its queries are judged
     /// on the link (a live adapter's `query` hook).
     case query
