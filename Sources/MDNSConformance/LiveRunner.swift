@@ -25,8 +25,8 @@ public enum LiveRunner {
     /// Two cores: three pairs keep both busy while cases mostly wait on real time.
     public static let defaultJobs = 3
     public static let maxJobs = 26
-    /// Runs the 66 s shared-reply sample and BCT's 120 s chattiness watch; the 246 s reply
-    /// distributions (200 replies, each a second apart under §6's rate limit) stay out.
+    /// Long enough for the 66 s shared-reply sample, BCT's 120 s chattiness watch and the reply
+    /// distributions shortened to 100 replies (128 s).
     public static let defaultMaxCaseTime: Duration = .seconds(130)
     /// How often the progress callback hears the elapsed time while cases run.
     public static let progressInterval: Duration = .seconds(1)
