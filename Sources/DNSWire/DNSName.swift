@@ -74,10 +74,37 @@ public struct DNSName: Hashable, Sendable, Comparable {
 
     /// `label` prepended to this name.
     public func prepending<L: Collection>(_ label: L) throws(DNSWireError) -> DNSName where L.Element == UInt8 {
-        try DNSName(labels: [Array(label)] + labels.map { Array($0) })
+        // Straight into the wire form: the registration and rename paths call this per record.
+        guard !label.isEmpty else { throw DNSWireError(.invalidPresentation, at: 0, "empty label") }
+        guard label.count <= DNSLimits.maxLabelLength else {
+            throw DNSWireError(.labelTooLong, at: 0, "label of \(label.count) bytes exceeds \(DNSLimits.maxLabelLength)")
+        }
+        let length = 1 + label.count + wire.count
+        guard length <= DNSLimits.maxNameLength else {
+            throw DNSWireError(.nameTooLong, at: 0, "name of \(length) bytes exceeds \(DNSLimits.maxNameLength)")
+        }
+        var w: [UInt8] = []
+        w.reserveCapacity(length)
+        w.append(UInt8(label.count))
+        w.append(contentsOf: label)
+        w.append(contentsOf: wire)
+        return DNSName(uncheckedWire: w)
     }
 
     public func prepending(_ label: String) throws(DNSWireError) -> DNSName { try prepending(Array(label.utf8)) }
+
+    /// This name followed by the labels of `suffix` (`_http._tcp` + `local` = `_http._tcp.local`).
+    public func appending(_ suffix: DNSName) throws(DNSWireError) -> DNSName {
+        let length = wire.count - 1 + suffix.wire.count
+        guard length <= DNSLimits.maxNameLength else {
+            throw DNSWireError(.nameTooLong, at: 0, "name of \(length) bytes exceeds \(DNSLimits.maxNameLength)")
+        }
+        var w: [UInt8] = []
+        w.reserveCapacity(length)
+        w.append(contentsOf: wire.dropLast())
+        w.append(contentsOf: suffix.wire)
+        return DNSName(uncheckedWire: w)
+    }
 
     /// True when `self` equals `suffix` or ends with all of its labels.
     public func isSubdomain(of suffix: DNSName) -> Bool {

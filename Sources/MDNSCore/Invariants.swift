@@ -43,16 +43,13 @@ public struct InvariantMonitor: Sendable {
         if r.pendingResponseCount > l.maxPendingResponses { fail("pending responses \(r.pendingResponseCount) > \(l.maxPendingResponses)") }
         if r.truncatedQueryCount > l.maxTruncatedQueryBuffers { fail("TC buffers \(r.truncatedQueryCount) > \(l.maxTruncatedQueryBuffers)") }
         if r.conflictHistoryCount > l.maxConflictHistory { fail("conflict history \(r.conflictHistoryCount) > \(l.maxConflictHistory)") }
-        if r.registrationIDs.count > l.maxRegistrations { fail("registrations \(r.registrationIDs.count) > \(l.maxRegistrations)") }
+        if r.registrationCount > l.maxRegistrations { fail("registrations \(r.registrationCount) > \(l.maxRegistrations)") }
     }
 
     mutating func check(_ m: Message, to d: Destination, engine: MDNSEngine) {
         messagesChecked += 1
         let i = d.interface
-        var seen = Set<RecordKey>()
-        for (_, r) in m.records where !seen.insert(RecordKey(r)).inserted {
-            fail("record \(r.name) \(r.type) twice in one packet")
-        }
+        checkNoRecordTwice(m)
         if !m.header.isResponse {
             // A probe: count it, and its Authority must not carry the cache-flush bit.
             for q in m.questions { probes[NameOn(name: q.name, interface: i), default: 0] += 1 }
@@ -62,18 +59,46 @@ public struct InvariantMonitor: Sendable {
         if d.isMulticast && (m.header.id != 0 || !m.header.authoritativeAnswer || !m.questions.isEmpty) {
             fail("multicast response with ID \(m.header.id), AA \(m.header.authoritativeAnswer), \(m.questions.count) questions")
         }
-        let live = Set(engine.responder.liveRecords(on: i).map(RecordKey.init))
-        for r in m.answers + m.additionals {
-            let key = RecordOn(key: RecordKey(r), interface: i)
-            if r.ttl == 0 {
-                if live.contains(key.key) { fail("TTL 0 for live record \(r.name) \(r.type)") }
-                if !announced.contains(key) { fail("goodbye for \(r.name) \(r.type) that was never announced") }
-                continue
+        // The live set is only needed for goodbyes, so it is built only when the packet has one.
+        var live: Set<RecordKey>? = nil
+        for section in [m.answers, m.additionals] {
+            for r in section {
+                let key = RecordOn(key: RecordKey(r), interface: i)
+                if r.ttl == 0 {
+                    if live == nil { live = Set(engine.responder.liveRecords(on: i).map(RecordKey.init)) }
+                    if live!.contains(key.key) { fail("TTL 0 for live record \(r.name) \(r.type)") }
+                    if !announced.contains(key) { fail("goodbye for \(r.name) \(r.type) that was never announced") }
+                    continue
+                }
+                if probedNames.contains(r.name) && r.type != .nsec {
+                    let sent = probes[NameOn(name: r.name, interface: i), default: 0]
+                    if sent < RFC6762.probeCount { fail("\(r.name) \(r.type) sent on \(i) after \(sent) probes") }
+                }
+                announced.insert(key)
             }
-            if probedNames.contains(r.name) && r.type != .nsec && probes[NameOn(name: r.name, interface: i), default: 0] < RFC6762.probeCount {
-                fail("\(r.name) \(r.type) sent on \(i) after \(probes[NameOn(name: r.name, interface: i), default: 0]) probes")
+        }
+    }
+
+    /// No record twice in one packet. Packets are small, so pairwise comparison is cheaper than
+    /// hashing every record; a set takes over for large ones.
+    mutating func checkNoRecordTwice(_ m: Message) {
+        let sections = [m.answers, m.authorities, m.additionals]
+        let total = sections.reduce(0) { $0 + $1.count }
+        if total < 2 { return }
+        if total > 16 {
+            var seen = Set<RecordKey>()
+            for s in sections { for r in s where !seen.insert(RecordKey(r)).inserted { fail("record \(r.name) \(r.type) twice in one packet") } }
+            return
+        }
+        var earlier: [ResourceRecord] = []
+        earlier.reserveCapacity(total)
+        for s in sections {
+            for r in s {
+                if earlier.contains(where: { $0.rrclass == r.rrclass && $0.rdata == r.rdata && $0.name == r.name }) {
+                    fail("record \(r.name) \(r.type) twice in one packet")
+                }
+                earlier.append(r)
             }
-            announced.insert(key)
         }
     }
 }
@@ -98,9 +123,7 @@ public enum EngineFuzz {
         config.limits.maxPendingResponses = 8
         config.limits.maxTruncatedQueryBuffers = 4
         config.limits.maxRegistrations = 6
-        let if1 = NetworkInterface(id: InterfaceID(1), name: "eth0", addresses: [
-            InterfaceAddress(.v4(IPv4Address(169, 254, 1, 1)), prefixLength: 16), InterfaceAddress(.v6(IPv6Address("fe80::1")!), prefixLength: 64)])
-        let if2 = NetworkInterface(id: InterfaceID(2), name: "eth1", addresses: [InterfaceAddress(.v4(IPv4Address(10, 0, 0, 2)), prefixLength: 24)])
+        let (if1, if2, names, types, sources) = (Fixture.if1, Fixture.if2, Fixture.names, Fixture.types, Fixture.sources)
         var engine = MDNSEngine(configuration: config, interfaces: [if1, if2])
         var now = Instant(nanoseconds: 1_000_000_000_000 + Int64(input.byte()) << 32)
         var monitor = InvariantMonitor()
@@ -108,7 +131,7 @@ public enum EngineFuzz {
         var services: [RegistrationID: ServiceRegistration] = [:]
         var if2Up = true
         let host = HostRegistration(label: "fuzz")
-        monitor.requireProbing(try! DNSName(labels: ["fuzz", "local"]))
+        monitor.requireProbing(names[0])
         let (hid, a0) = engine.register(.host(host), at: now)
         monitor.observe(a0, engine: engine, at: now)
         if let hid { ids.append(hid) }
@@ -119,14 +142,6 @@ public enum EngineFuzz {
             monitor.observe(acts, engine: engine, at: now)
         }
         addService("Fuzz Service")
-        let names: [DNSName] = [try! DNSName(labels: ["fuzz", "local"]), try! DNSName(labels: ["Fuzz Service", "_http", "_tcp", "local"]),
-                                try! DNSName(labels: ["_http", "_tcp", "local"]), .serviceTypeEnumeration]
-        let types: [RRType] = [.a, .aaaa, .ptr, .srv, .txt, .any, .nsec, .hinfo]
-        let sources: [SocketAddress] = [
-            SocketAddress(.v4(IPv4Address(169, 254, 7, 7))), SocketAddress(.v4(IPv4Address(169, 254, 7, 8)), port: 40000),
-            SocketAddress(.v4(IPv4Address(169, 254, 1, 1))), SocketAddress(.v4(IPv4Address(10, 9, 9, 9))),
-            SocketAddress(.v4(IPv4Address(10, 0, 0, 2))), SocketAddress(.v6(IPv6Address("fe80::7")!)),
-        ]
         func step(_ acts: [Action]) { monitor.observe(acts, engine: engine, at: now) }
         func runUntil(_ t: Instant) {
             var n = 0
@@ -201,6 +216,21 @@ public enum EngineFuzz {
         }
         runUntil(now + .seconds(10))
         return monitor.violations
+    }
+
+    /// What every input shares, built once rather than per input.
+    enum Fixture {
+        static let if1 = NetworkInterface(id: InterfaceID(1), name: "eth0", addresses: [
+            InterfaceAddress(.v4(IPv4Address(169, 254, 1, 1)), prefixLength: 16), InterfaceAddress(.v6(IPv6Address("fe80::1")!), prefixLength: 64)])
+        static let if2 = NetworkInterface(id: InterfaceID(2), name: "eth1", addresses: [InterfaceAddress(.v4(IPv4Address(10, 0, 0, 2)), prefixLength: 24)])
+        static let names: [DNSName] = [try! DNSName(labels: ["fuzz", "local"]), try! DNSName(labels: ["Fuzz Service", "_http", "_tcp", "local"]),
+                                       try! DNSName(labels: ["_http", "_tcp", "local"]), .serviceTypeEnumeration]
+        static let types: [RRType] = [.a, .aaaa, .ptr, .srv, .txt, .any, .nsec, .hinfo]
+        static let sources: [SocketAddress] = [
+            SocketAddress(.v4(IPv4Address(169, 254, 7, 7))), SocketAddress(.v4(IPv4Address(169, 254, 7, 8)), port: 40000),
+            SocketAddress(.v4(IPv4Address(169, 254, 1, 1))), SocketAddress(.v4(IPv4Address(10, 9, 9, 9))),
+            SocketAddress(.v4(IPv4Address(10, 0, 0, 2))), SocketAddress(.v6(IPv6Address("fe80::7")!)),
+        ]
     }
 
     struct Reader {

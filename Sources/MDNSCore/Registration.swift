@@ -45,7 +45,7 @@ public struct ServiceRegistration: Hashable, Sendable {
 
     public var typeName: DNSName? {
         guard let t = try? DNSName(parsing: type) else { return nil }
-        return try? DNSName(labels: t.labels.map(Array.init) + domain.labels.map(Array.init))
+        return try? t.appending(domain)
     }
 }
 

@@ -93,6 +93,7 @@ public struct Responder: Sendable {
     }
 
     public var registrationIDs: [RegistrationID] { groups.map(\.id) }
+    public var registrationCount: Int { groups.count }
     public var pendingResponseCount: Int { pending.count }
     public var truncatedQueryCount: Int { truncated.count }
     public var conflictHistoryCount: Int { conflictTimes.count }

@@ -69,6 +69,9 @@ struct LimitsTests {
         let bad = Result { () throws(DNSWireError) in try DNSName(labels: labels(wireLength: 256)) }
         #expect(bad.errorCode == .nameTooLong)
         #expect(Result { () throws(DNSWireError) in try ok.prepending("a") }.errorCode == .nameTooLong)
+        let a = try DNSName(labels: ["a"])
+        #expect(Result { () throws(DNSWireError) in try a.appending(ok) }.errorCode == .nameTooLong)
+        #expect(try DNSName.root.appending(ok).wire.count == 255)
     }
 
     @Test func presentationNameOf255BytesIsAcceptedAnd256IsNot() throws {

@@ -103,6 +103,9 @@ struct NameCaseFoldingTests {
         #expect(name("a.b.local").parent == name("b.local"))
         #expect(DNSName.root.parent == .root)
         #expect(try name("b.local").prepending("A") == name("a.b.local"))
+        #expect(try name("_http._tcp").appending(name("local")).wire == name("_http._tcp.local").wire)
+        #expect(try name("a").appending(.root) == name("a"))
+        #expect(try DNSName.root.appending(name("local")) == name("local"))
     }
 
     @Test func canonicalOrderComparesLabelsFromTheRightFolded() {
