@@ -308,7 +308,7 @@ enum QuerierCases {
             ConformanceCase(id: "rfc6763-4-browse", section: "RFC 6763 §4",
                             title: "a browse reports instances as they appear (PTR + additionals) and leave (goodbye)",
                             catalogue: ["A72", "A48"],
-                            level: .info, citation: "A client discovers the list of available instances of a given service type using a query for a DNS PTR [RFC1035] record with a name of the form \"<Service>.<Domain>\", which returns a set of zero or more names, which are the names of the aforementioned DNS SRV/TXT record pairs.", requires: [.query, .cacheReport], publication: quiet) { c in
+                            level: .info, citation: "RFC 6763 §1: A client discovers the list of available instances of a given service type using a query for a DNS PTR [RFC1035] record with a name of the form \"<Service>.<Domain>\", which returns a set of zero or more names, which are the names of the aforementioned DNS SRV/TXT record pairs.", requires: [.query, .cacheReport], publication: quiet) { c in
                 guard let q = c.startQuerier() else { return notQuerier }
                 guard let id = q.startBrowse(QNames.type) else { return .fail("browse refused") }
                 c.wait(.milliseconds(200))

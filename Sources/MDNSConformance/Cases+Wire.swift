@@ -213,7 +213,7 @@ enum WireCases {
                 if let big = rs.first(where: { $0.bytes.count > 1472 }) { return .warn("packet of \(big.bytes.count) bytes would fragment on Ethernet") }
                 return .pass("40 answers in \(rs.count) packets of ≤ \(rs.map(\.bytes.count).max()!) bytes")
             },
-            ConformanceCase(id: "rfc6763-4.1-instance-utf8", section: "RFC 6763 §4.1",
+            ConformanceCase(id: "rfc6763-4.1-instance-utf8", section: "RFC 6763 §4.1.1",
                             title: "instance labels keep any UTF-8, dots and spaces, byte for byte",
                             catalogue: ["A62"],
                             level: .info, citation: "It MUST NOT contain ASCII control characters (byte values 0x00-0x1F and 0x7F) [RFC20] but otherwise is allowed to contain any characters, without restriction, including spaces, uppercase, lowercase, punctuation -- including dots -- accented characters, non-Roman text, and anything else that may be represented using Net-Unicode.", publication: Publication(services: [ServiceRegistration(instance: "My.Printer Ünïcode", type: "_ipp._tcp", port: 631)])) { c in
