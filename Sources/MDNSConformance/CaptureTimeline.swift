@@ -173,10 +173,40 @@ extension CaptureConformance {
         let cause = query(answeredBy: i, t)
         if !p.isMulticast { return Event(kind: .unicastReply, packet: i, cause: cause) }
         if !m.answers.isEmpty && m.answers.allSatisfy({ $0.ttl == 0 }) { return Event(kind: .goodbye, packet: i) }
-        guard let cause else { return Event(kind: .announcement, packet: i) }
+        guard let cause, !announcesProbed(i, askedAt: t.all[cause].time, t) else { return Event(kind: .announcement, packet: i) }
         let q = t.all[cause]
         let defends = q.isProbe && probedNames(q.message!).contains { n in m.answers.contains { $0.name == n } }
         return Event(kind: defends ? .defence : .answer, packet: i, cause: cause)
+    }
+
+    static func answers(_ m: Message, _ q: Packet) -> Bool {
+        q.message!.questions.contains { qq in m.answers.contains { qq.isAnswered(by: $0) } }
+    }
+
+    /// True when the device already answered query `j` before packet `i`: a query is answered once,
+    /// so a later response (an announcement's repeat) is not its answer.
+    static func answeredBefore(_ j: Int, _ i: Int, _ t: Timeline) -> Bool {
+        let q = t.all[j]
+        return t.device.packets.contains { k in
+            guard k > j, k < i, t.all[k].isResponse, let m = t.all[k].message else { return false }
+            return (t.all[k].isMulticast || t.all[k].destination == q.source) && answers(m, q)
+        }
+    }
+
+    /// RFC 6762 §8.3: the first multicast response after a completed probe series, carrying the
+    /// probed name, is its announcement, even when a query asked for one of its records while the
+    /// device was still probing (it could not answer with records it had not yet verified).
+    static func announcesProbed(_ i: Int, askedAt asked: Int64, _ t: Timeline) -> Bool {
+        let p = t.all[i], m = p.message!
+        return t.series.contains { s in
+            guard s.end == .completed, t.all[s.probes[0]].samePath(p), m.answers.contains(where: { $0.name == s.name }) else { return false }
+            let last = s.probes.last!
+            guard last < i, asked < t.all[last].time + Window.probeListen else { return false }
+            return !t.device.packets.contains { j in
+                j > last && j < i && t.all[j].isResponse && t.all[j].isMulticast && t.all[j].samePath(p)
+                    && t.all[j].message!.answers.contains { $0.name == s.name }
+            }
+        }
     }
 
     /// The latest query of another host, on the same link and address family, that the response answers.
@@ -186,7 +216,7 @@ extension CaptureConformance {
         while j >= 0, p.time - t.all[j].time <= Window.reply {
             let q = t.all[j]
             if q.isQuery, !t.isMine(j), q.samePath(p), p.isMulticast || q.source == p.destination,
-               q.message!.questions.contains(where: { qq in m.answers.contains { qq.isAnswered(by: $0) } }) { return j }
+               answers(m, q), !answeredBefore(j, i, t) { return j }
             j -= 1
         }
         return nil
