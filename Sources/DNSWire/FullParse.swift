@@ -7,33 +7,41 @@ public enum FullParse {
     /// the message, expanded, in order (their total length is part of the checksum). It only grows.
     @inlinable
     public static func checksum(_ bytes: UnsafeRawBufferPointer, arena: inout [UInt8]) throws(DNSWireError) -> UInt64 {
-        var p = try MessageParser(bytes)
-        var used = 0
-        let src = bytes.baseAddress.unsafelyUnwrapped
-        @inline(__always) func expand(_ n: NameRef) { Self.expand(n, src, &arena, &used) }
+        if arena.count < Self.initialArena { arena = [UInt8](repeating: 0, count: Self.initialArena) }
+        while true {
+            let r = arena.withUnsafeMutableBytes { a in
+                Result { () throws(DNSWireError) in try checksum(bytes, expandingInto: a) }
+            }
+            // nil: the names did not fit; parse again with twice the room.
+            if let sum = try r.get() { return sum }
+            arena.append(contentsOf: repeatElement(0, count: arena.count))
+        }
+    }
+
+    @usableFromInline static let initialArena = 4096
+
+    @inlinable
+    static func checksum(_ bytes: UnsafeRawBufferPointer, expandingInto arena: UnsafeMutableRawBufferPointer) throws(DNSWireError) -> UInt64? {
+        var p = try MessageParser(bytes, expandingNamesInto: arena)
         var sum = UInt64(p.header.id) &+ UInt64(p.header.flags)
         while let q = try p.nextQuestion() {
-            expand(q.name)
             sum = sum &+ UInt64(q.type.rawValue) &+ UInt64(q.qclass.rawValue) &+ (q.unicastResponse ? 1 : 0)
         }
         while let r = try p.nextRecord() {
-            expand(r.name)
             sum = sum &+ UInt64(r.type.rawValue) &+ UInt64(r.rrclass.rawValue) &+ UInt64(r.ttl) &+ (r.cacheFlush ? 1 : 0)
             switch r.rdata {
             case .a(let v): sum = sum &+ UInt64(v.value)
             case .aaaa(let v): sum = sum &+ v.high &+ v.low
-            case .ptr(let n), .cname(let n), .ns(let n): expand(n)
-            case .srv(let pr, let w, let port, let t):
+            case .ptr, .cname, .ns: break
+            case .srv(let pr, let w, let port, _):
                 sum = sum &+ UInt64(pr) &+ UInt64(w) &+ UInt64(port)
-                expand(t)
             case .txt(let range):
                 p.forEachCharacterString(range) { s in
                     sum = sum &+ UInt64(s.count)
                     if let f = s.first { sum = sum &+ UInt64(f) }
                 }
             case .hinfo(let cpu, let os): sum = sum &+ UInt64(cpu.count) &+ UInt64(os.count)
-            case .nsec(let next, let bitmaps):
-                expand(next)
+            case .nsec(_, let bitmaps):
                 for b in p.bytes(bitmaps) { sum = sum &+ UInt64(b) }
             case .opt(let range):
                 let o = p.bytes(range)
@@ -43,26 +51,15 @@ public enum FullParse {
                     sum = sum &+ UInt64(o[i]) << 8 &+ UInt64(o[i + 1]) &+ UInt64(len)
                     i += 4 + len
                 }
-            case .soa(let m, let rn, let a, let b, let c, let d, let e):
-                expand(m); expand(rn)
+            case .soa(_, _, let a, let b, let c, let d, let e):
                 sum = sum &+ UInt64(a) &+ UInt64(b) &+ UInt64(c) &+ UInt64(d) &+ UInt64(e)
-            case .mx(let pref, let ex):
+            case .mx(let pref, _):
                 sum = sum &+ UInt64(pref)
-                expand(ex)
             case .opaque(let range): sum = sum &+ UInt64(range.count)
             }
         }
-        return sum &+ UInt64(used) &+ UInt64(p.trailingByteCount)
-    }
-
-    /// Each name is one bounds check and a copy into the arena, not an append.
-    @inlinable @inline(__always)
-    static func expand(_ n: NameRef, _ src: UnsafeRawPointer, _ arena: inout [UInt8], _ used: inout Int) {
-        let at = used
-        let end = at &+ Int(n.wireLength)
-        if end > arena.count { arena.append(contentsOf: repeatElement(0, count: Swift.max(end, 2 &* arena.count, 4096) &- arena.count)) }
-        arena.withUnsafeMutableBytes { WireReader.copyWire(n, from: src, to: $0.baseAddress.unsafelyUnwrapped + at) }
-        used = end
+        if p.arenaFull { return nil }
+        return sum &+ UInt64(p.expandedNamesLength) &+ UInt64(p.trailingByteCount)
     }
 
     /// The lazy view's framing pass: checks the header counts, steps over every name (labels up to

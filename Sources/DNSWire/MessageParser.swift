@@ -79,6 +79,23 @@ public struct MessageParser {
         additionalsLeft = Int(ar)
     }
 
+    /// As `init(_:)`, and every name read from here on is also expanded into `arena`: uncompressed,
+    /// root byte included, one after another in wire order (question names, then each record's
+    /// owner and rdata names). The walk that validates a name copies it, so expanding costs about
+    /// what validating does. When fewer than `DNSLimits.maxNameLength + 1` bytes are free,
+    /// `arenaFull` is set and later names are only validated.
+    @inlinable
+    public init(_ bytes: UnsafeRawBufferPointer, expandingNamesInto arena: UnsafeMutableRawBufferPointer) throws(DNSWireError) {
+        try self.init(bytes)
+        reader.arena = arena.baseAddress
+        reader.arenaCapacity = arena.count
+    }
+
+    /// Bytes of the arena filled with expanded names so far.
+    @inlinable public var expandedNamesLength: Int { reader.arenaUsed }
+    /// True when a name did not fit in the arena (see `init(_:expandingNamesInto:)`).
+    @inlinable public var arenaFull: Bool { reader.arenaFull }
+
     /// Runs `body` with a parser over `bytes`.
     @inlinable
     public static func withParser<R>(_ bytes: [UInt8], _ body: (inout MessageParser) throws(DNSWireError) -> R) throws(DNSWireError) -> R {

@@ -25,8 +25,23 @@ extension WireReader {
     ///
     /// Work is bounded by `DNSLimits.maxNameLength` label bytes plus `DNSLimits.maxPointerHops` hops,
     /// so loops of any shape end with an error, never by luck.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func readName(bound: Int) throws(DNSWireError) -> NameRef {
+        if let dst = arena {
+            if arenaCapacity &- arenaUsed >= Self.arenaRoomPerName && !arenaFull {
+                return try readNameExpanding(bound: bound, into: dst + arenaUsed)
+            }
+            arenaFull = true
+        }
+        return try readNameValidating(bound: bound)
+    }
+
+    /// Room a name needs in the arena: the longest name, and the slack `copyLabels` writes past it.
+    @usableFromInline static let arenaRoomPerName = DNSLimits.maxNameLength + 32
+
+    /// `readName` without an arena.
+    @inlinable
+    mutating func readNameValidating(bound: Int) throws(DNSWireError) -> NameRef {
         let start = offset
         var pos = offset
         var limit = bound
@@ -47,33 +62,12 @@ extension WireReader {
                 break
             }
             if len < 0x40 {
-                length &+= len &+ 1
-                // RFC 1035 §2.3.4: 255 octets including the root byte still to come.
-                guard length < DNSLimits.maxNameLength else {
-                    throw DNSWireError(.nameTooLong, at: pos, "name exceeds \(DNSLimits.maxNameLength) bytes once expanded")
-                }
-                guard len < limit &- pos else { throw Self.nameOverrun(limit, limit: limit, count: count, jumped: jumped) }
+                try checkLabel(len, at: pos, length: &length, limit: limit, jumped: jumped)
                 labels &+= 1
                 pos &+= len &+ 1
                 continue
             }
-            guard len >= 0xC0 else {
-                throw DNSWireError(.reservedLabelType, at: pos, "label type 0x\(String(len & 0xC0, radix: 16)) is not a length or a pointer")
-            }
-            guard 1 < limit &- pos else { throw Self.nameOverrun(limit, limit: limit, count: count, jumped: jumped) }
-            let target = (len & 0x3F) << 8 | Int(bytes[pos &+ 1])
-            hops &+= 1
-            guard hops <= DNSLimits.maxPointerHops else {
-                throw DNSWireError(.pointerHopLimit, at: pos, "more than \(DNSLimits.maxPointerHops) compression pointers in one name")
-            }
-            // RFC 1035 §4.1.4: a pointer names a prior occurrence in the message; it can never
-            // land in the header, and never outside the message.
-            guard target >= DNSLimits.headerLength else {
-                throw DNSWireError(.pointerIntoHeader, at: pos, "compression pointer to offset \(target) lands in the header")
-            }
-            guard target < count else {
-                throw DNSWireError(.pointerOutOfRange, at: pos, "compression pointer to offset \(target) is past the end (\(count) bytes)")
-            }
+            let target = try pointerTarget(len, at: pos, hops: &hops, limit: limit, jumped: jumped)
             if !jumped {
                 offset = pos &+ 2
                 jumped = true
@@ -115,6 +109,87 @@ extension WireReader {
                        labelCount: UInt16(truncatingIfNeeded: labels))
     }
 
+    /// `readName` when the names are wanted expanded: one walk of the whole name that validates
+    /// it (the same checks in the same order as `readName`, without the suffix cache, so the same
+    /// error) and copies each run of adjacent labels to `dst`, which has room for a whole name.
+    @inlinable
+    mutating func readNameExpanding(bound: Int, into dst: UnsafeMutableRawPointer) throws(DNSWireError) -> NameRef {
+        let src = bytes.baseAddress.unsafelyUnwrapped
+        let start = offset
+        var pos = offset
+        var run = pos
+        var limit = bound
+        var jumped = false
+        var hops = 0
+        var length = 0
+        var labels = 0
+        while true {
+            guard pos < limit else { throw Self.nameOverrun(pos, limit: limit, count: count, jumped: jumped) }
+            let len = Int(src.load(fromByteOffset: pos, as: UInt8.self))
+            if len == 0 {
+                if !jumped { offset = pos &+ 1 }
+                break
+            }
+            if len < 0x40 {
+                try checkLabel(len, at: pos, length: &length, limit: limit, jumped: jumped)
+                labels &+= 1
+                pos &+= len &+ 1
+                continue
+            }
+            let target = try pointerTarget(len, at: pos, hops: &hops, limit: limit, jumped: jumped)
+            if !jumped {
+                offset = pos &+ 2
+                jumped = true
+                limit = count
+            }
+            // The run copied so far is whole: `length` counted it and stays below the room in `dst`.
+            Self.copyLabels(src + run, dst + (length &- (pos &- run)), pos &- run, sourceRoom: count &- run)
+            pos = target
+            run = target
+        }
+        Self.copyLabels(src + run, dst + (length &- (pos &- run)), pos &- run, sourceRoom: count &- run)
+        dst.storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
+        arenaUsed &+= length &+ 1
+        return NameRef(offset: Int32(truncatingIfNeeded: start),
+                       wireLength: UInt16(truncatingIfNeeded: length &+ 1),
+                       labelCount: UInt16(truncatingIfNeeded: labels))
+    }
+
+    /// The checks on a length byte `len` at `pos`; `length` counts the label in.
+    @inlinable @inline(__always)
+    func checkLabel(_ len: Int, at pos: Int, length: inout Int, limit: Int, jumped: Bool) throws(DNSWireError) {
+        length &+= len &+ 1
+        // RFC 1035 §2.3.4: 255 octets including the root byte still to come.
+        guard length < DNSLimits.maxNameLength else {
+            throw DNSWireError(.nameTooLong, at: pos, "name exceeds \(DNSLimits.maxNameLength) bytes once expanded")
+        }
+        guard len < limit &- pos else { throw Self.nameOverrun(limit, limit: limit, count: count, jumped: jumped) }
+    }
+
+    /// The checks on a byte `len` at `pos` that is not a length (below 0x40) or the root; returns
+    /// where the pointer leads, with `hops` counting it.
+    @inlinable @inline(__always)
+    func pointerTarget(_ len: Int, at pos: Int, hops: inout Int, limit: Int, jumped: Bool) throws(DNSWireError) -> Int {
+        guard len >= 0xC0 else {
+            throw DNSWireError(.reservedLabelType, at: pos, "label type 0x\(String(len & 0xC0, radix: 16)) is not a length or a pointer")
+        }
+        guard 1 < limit &- pos else { throw Self.nameOverrun(limit, limit: limit, count: count, jumped: jumped) }
+        let target = (len & 0x3F) << 8 | Int(bytes.load(fromByteOffset: pos &+ 1, as: UInt8.self))
+        hops &+= 1
+        guard hops <= DNSLimits.maxPointerHops else {
+            throw DNSWireError(.pointerHopLimit, at: pos, "more than \(DNSLimits.maxPointerHops) compression pointers in one name")
+        }
+        // RFC 1035 §4.1.4: a pointer names a prior occurrence in the message; it can never
+        // land in the header, and never outside the message.
+        guard target >= DNSLimits.headerLength else {
+            throw DNSWireError(.pointerIntoHeader, at: pos, "compression pointer to offset \(target) lands in the header")
+        }
+        guard target < count else {
+            throw DNSWireError(.pointerOutOfRange, at: pos, "compression pointer to offset \(target) is past the end (\(count) bytes)")
+        }
+        return target
+    }
+
     @inline(never) @usableFromInline
     static func nameOverrun(_ pos: Int, limit: Int, count: Int, jumped: Bool) -> DNSWireError {
         if !jumped && limit < count {
@@ -139,50 +214,18 @@ extension WireReader {
         }
     }
 
-    /// Writes the uncompressed wire form of a name validated in the message at `src` (root byte
-    /// included) to `dst`, which has room for `name.wireLength` bytes. Runs of adjacent labels go
-    /// in 8-byte words. Static, so that no copy of a reader is made per name.
-    @inlinable
-    static func copyWire(_ name: NameRef, from src: UnsafeRawPointer, to dst: UnsafeMutableRawPointer) {
-        var run = Int(name.offset)
-        var pos = run
-        var at = 0
-        while true {
-            let len = Int(src.load(fromByteOffset: pos, as: UInt8.self))
-            if len == 0 || len & 0xC0 == 0xC0 {
-                let n = pos &- run
-                Self.copyRun(src + run, dst + at, n)
-                at &+= n
-                if len == 0 { dst.storeBytes(of: 0, toByteOffset: at, as: UInt8.self); return }
-                pos = (len & 0x3F) << 8 | Int(src.load(fromByteOffset: pos &+ 1, as: UInt8.self))
-                run = pos
-                continue
-            }
-            pos &+= len &+ 1
-        }
-    }
-
-    /// Copies `n` bytes with word loads and stores that never leave either range: the last word
-    /// overlaps the one before it.
+    /// Copies a run of `n` label bytes to the arena. Runs of up to 32 bytes (most of them) go in
+    /// one or two 16-byte moves when the message has that many bytes from `s` on; the arena has
+    /// `arenaRoomPerName` bytes of room, so writing past `n` there only touches scratch space.
     @inlinable @inline(__always)
-    static func copyRun(_ s: UnsafeRawPointer, _ d: UnsafeMutableRawPointer, _ n: Int) {
-        if n >= 8 {
-            var i = 0
-            while i &+ 8 <= n {
-                d.storeBytes(of: s.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
-                i &+= 8
-            }
-            if i < n {
-                d.storeBytes(of: s.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
-            }
-        } else if n >= 4 {
-            d.storeBytes(of: s.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            d.storeBytes(of: s.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self), toByteOffset: n &- 4, as: UInt32.self)
-        } else if n > 0 {
-            d.storeBytes(of: s.load(as: UInt8.self), as: UInt8.self)
-            if n > 1 {
-                d.storeBytes(of: s.loadUnaligned(fromByteOffset: n &- 2, as: UInt16.self), toByteOffset: n &- 2, as: UInt16.self)
-            }
+    static func copyLabels(_ s: UnsafeRawPointer, _ d: UnsafeMutableRawPointer, _ n: Int, sourceRoom: Int) {
+        if n <= 16 && sourceRoom >= 16 {
+            d.storeBytes(of: s.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        } else if n <= 32 && sourceRoom >= 32 {
+            d.storeBytes(of: s.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
+        } else {
+            d.copyMemory(from: s, byteCount: n)
         }
     }
 

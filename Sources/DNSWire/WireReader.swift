@@ -6,6 +6,14 @@ struct WireReader {
     @usableFromInline var offset: Int
     /// Suffixes of names already validated in this message (see `readName`).
     @usableFromInline var names = NameSuffixCache()
+    /// When set, every name read is also expanded here, in wire order (see `readNameExpanding`).
+    @usableFromInline var arena: UnsafeMutableRawPointer? = nil
+    @usableFromInline var arenaCapacity = 0
+    /// Bytes of `arena` written so far.
+    @usableFromInline var arenaUsed = 0
+    /// A name found less than `DNSLimits.maxNameLength + 1` bytes free: it and every later name
+    /// were validated but not expanded.
+    @usableFromInline var arenaFull = false
 
     @inlinable init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
         self.bytes = bytes
