@@ -27,8 +27,8 @@ public struct ServiceRegistration: Hashable, Sendable {
     /// Instance label: any UTF-8, dots and spaces included (RFC 6763 §4.1).
     public var instance: String
     /// "_http._tcp"
-    public var type: String
-    public var domain: DNSName
+    public var type: String { didSet { typeName = Self.typeName(type, domain) } }
+    public var domain: DNSName { didSet { typeName = Self.typeName(type, domain) } }
     public var port: UInt16
     public var txt: TXT
     /// Subtype labels, e.g. "_printer" for _printer._sub._http._tcp (RFC 6763 §7.1).
@@ -41,9 +41,14 @@ public struct ServiceRegistration: Hashable, Sendable {
                 subtypes: [String] = [], host: DNSName? = nil, interfaces: Set<InterfaceID>? = nil) {
         self.instance = instance; self.type = type; self.domain = domain; self.port = port; self.txt = txt
         self.subtypes = subtypes; self.host = host; self.interfaces = interfaces
+        typeName = Self.typeName(type, domain)
     }
 
-    public var typeName: DNSName? {
+    /// `type` in `domain` (`_http._tcp.local.`), nil when `type` is not a name. Kept with the
+    /// registration: the responder asks for it for every record it builds and every name it checks.
+    public private(set) var typeName: DNSName?
+
+    static func typeName(_ type: String, _ domain: DNSName) -> DNSName? {
         guard let t = try? DNSName(parsing: type) else { return nil }
         return try? t.appending(domain)
     }
