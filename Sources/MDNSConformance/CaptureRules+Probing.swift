@@ -213,7 +213,7 @@ extension CaptureConformance {
         var j = Judgement(note: "no conflicting response to an established record")
         var judgedUntil: [DNSName: Int64] = [:]
         for (i, p) in t.all.enumerated() where !t.isMine(i) && p.isMDNSResponse && p.sourcePort == mdnsPort && p.isMulticast {
-            guard let r = conflicting(p, t), p.time > judgedUntil[r.name, default: Int64.min] else { continue }
+            guard hears(p, t.device, t.all), let r = conflicting(p, t), p.time > judgedUntil[r.name, default: Int64.min] else { continue }
             judgedUntil[r.name] = p.time + reprobeWindow
             guard p.time + reprobeWindow <= t.captureEnd else { continue }
             j.checked += 1

@@ -131,7 +131,7 @@ extension CaptureConformance {
         // A simultaneous probe may come just before the series' first.
         for (i, p) in all.enumerated() where p.time >= start - Window.probeListen && p.time <= listenEnd && !d.packets.contains(i) {
             guard let m = p.message else { continue }
-            if p.time >= start && p.isResponse && p.sourcePort == mdnsPort && conflicts(m.answers + m.additionals, with: s) {
+            if p.time >= start && p.isResponse && p.sourcePort == mdnsPort && hears(p, d, all) && conflicts(m.answers + m.additionals, with: s) {
                 s.end = .conflict(i)
                 return s
             }
@@ -149,6 +149,12 @@ extension CaptureConformance {
         let covered = start - all[0].time > Window.probeSeriesGap && all.last!.time - listenEnd > Window.probeListen
         if s.probes.count >= 3 { s.end = .completed } else if !covered { s.end = .cut }
         return s
+    }
+
+    /// Whether the device receives `p`: it sends on that interface and address family. A host that
+    /// runs mDNS over IPv4 only never hears the link's IPv6 responses (RFC 6762 §9 "receives").
+    static func hears(_ p: Packet, _ d: DeviceIdentity, _ all: [Packet]) -> Bool {
+        d.packets.contains { all[$0].samePath(p) }
     }
 
     /// RFC 6762 §9: a record of the name with other rdata; identical rdata is never a conflict.

@@ -162,6 +162,17 @@ struct CaptureProbingRuleTests {
         #expect(run(reprobe: true).verdict("conflict-reprobe", 2) == .pass)
     }
 
+    @Test("a conflicting response over an address family the device does not use is not heard (§9 \"receives\")")
+    func conflictOnAnotherFamily() {
+        var r = Recording()
+        r.probes(0, 2, "host.local", host)
+        r.at(750, 2, R.response(host)); r.at(1750, 2, R.response(host))
+        r.packets.append(.init(frame: r.packets.count + 1, time: 5_000_000_000, source: .v6(0xfe80_0000_0000_0000, 0x9),
+                               destination: .v6(0xff02_0000_0000_0000, 0xfb), message: R.response([R.a("host.local", 9)])))
+        r.at(8000, 3, R.query("x.local", .a))
+        #expect(r.verdict("conflict-reprobe", 2) == .notApplicable)
+    }
+
     @Test("another host's probe for an established name must be answered")
     func defend() {
         func run(defend: Bool) -> Recording {
