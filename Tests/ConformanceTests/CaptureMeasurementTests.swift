@@ -11,8 +11,15 @@ struct CaptureMeasurementTests {
 
     struct Label { var file: String; var implementation: String; var device: String; var rule: String; var verdict: String }
 
-    /// A labelled recording: its path, its implementation, its labels.
-    struct Labelled { var path: String; var implementation: String; var labels: [Label] }
+    /// A labelled recording: its path, its implementation, its labels, and (for recordings of
+    /// several implementations) each device's implementation.
+    struct Labelled {
+        var path: String; var implementation: String; var labels: [Label]
+        var devices: [String: String] = [:]
+        func implementation(of d: CaptureConformance.Device) -> String {
+            devices.first { d.matches($0.key) }?.value ?? implementation
+        }
+    }
 
     static func real() -> [Labelled] {
         let dir = CapturePaths.packageRoot + "/Captures/real"
@@ -21,8 +28,11 @@ struct CaptureMeasurementTests {
             let name = String(f.split(separator: "/").last!.dropLast(".expected.tsv".count))
             guard let capture = [".pcap", ".pcapng"].map({ dir + "/" + name + $0 }).first(where: FileManagerLite.isFile) else { return nil }
             let impl = implementations[name] ?? String(name.split(separator: "-").first ?? Substring(name))
-            let labels = Labels.rows(f).filter { $0.count >= 3 }.map { Label(file: name, implementation: impl, device: $0[0], rule: $0[1], verdict: $0[2]) }
-            return Labelled(path: capture, implementation: impl, labels: labels)
+            let devices = Labels.implementations(f)
+            let labels = Labels.rows(f).filter { $0.count >= 3 }.map {
+                Label(file: name, implementation: devices[$0[0]] ?? impl, device: $0[0], rule: $0[1], verdict: $0[2])
+            }
+            return Labelled(path: capture, implementation: impl, labels: labels, devices: devices)
         }
     }
 
@@ -65,22 +75,22 @@ struct CaptureMeasurementTests {
 
     static func isFinding(_ v: String) -> Bool { v == "fail" || v == "warn" }
 
-    /// Scores one recording; `misses` gets a line per false alarm and per missed label.
-    static func score(_ l: Labelled, misses: inout [String]) -> Score {
+    /// Scores one recording per implementation; `misses` gets a line per false alarm and per missed label.
+    static func score(_ l: Labelled, misses: inout [String]) -> [String: Score] {
         let r = CaptureConformance.run(path: l.path)
-        var s = Score()
+        var s: [String: Score] = [:]
         let wanted = l.labels.filter { isFinding($0.verdict) }
         for d in r.devices {
             for f in d.findings where f.verdict == .fail || f.verdict == .warn {
-                s.reported += 1
-                if wanted.contains(where: { d.matches($0.device) && $0.rule == f.id }) { s.reportedMatched += 1 }
+                s[l.implementation(of: d), default: Score()].reported += 1
+                if wanted.contains(where: { d.matches($0.device) && $0.rule == f.id }) { s[l.implementation(of: d), default: Score()].reportedMatched += 1 }
                 else { misses.append("false alarm \(l.labels[0].file) \(d.name) \(f.id) \(f.verdict.rawValue): \(f.summary)") }
             }
         }
         for w in wanted {
-            s.labelled += 1
+            s[w.implementation, default: Score()].labelled += 1
             let found = r.devices.contains { d in d.matches(w.device) && d.findings.contains { $0.id == w.rule && ($0.verdict == .fail || $0.verdict == .warn) } }
-            if found { s.labelledFound += 1 } else { misses.append("missed \(w.file) \(w.device) \(w.rule) \(w.verdict)") }
+            if found { s[w.implementation, default: Score()].labelledFound += 1 } else { misses.append("missed \(w.file) \(w.device) \(w.rule) \(w.verdict)") }
         }
         return s
     }
@@ -95,9 +105,10 @@ struct CaptureMeasurementTests {
         var byImpl: [String: Score] = [:], total = Score()
         var misses: [String] = []
         for l in all {
-            let s = Self.score(l, misses: &misses)
-            byImpl[l.implementation, default: Score()].add(s)
-            total.add(s)
+            for (impl, s) in Self.score(l, misses: &misses) {
+                byImpl[impl, default: Score()].add(s)
+                total.add(s)
+            }
         }
         for (impl, s) in byImpl.sorted(by: { $0.key < $1.key }) { print("capture measurement: \(impl): \(s.text)") }
         print("capture measurement: overall (\(all.count) recordings): \(total.text)")
@@ -111,7 +122,7 @@ struct CaptureMeasurementTests {
         let f = CapturePaths.packageRoot + "/Captures/probe-announce.pcap"
         var misses: [String] = []
         let l = Labelled(path: f, implementation: "x", labels: [Label(file: "p", implementation: "x", device: "printer.local", rule: "record-ttl", verdict: "warn")])
-        let s = Self.score(l, misses: &misses)
+        let s = Self.score(l, misses: &misses)["x"] ?? Score()
         #expect(s.reported == 0 && s.labelled == 1 && s.labelledFound == 0)
         #expect(s.recall == 0 && s.precision == 1)
         #expect(misses == ["missed p printer.local record-ttl warn"])

@@ -114,17 +114,34 @@ import Glibc
 /// Tab-separated files with `#` comments (RULES.tsv, *.expected.tsv).
 enum Labels {
     static func rows(_ path: String, keepHeader: Bool = false) -> [[String]] {
-        guard let f = fopen(path, "r") else { return [] }
-        defer { fclose(f) }
         var out: [[String]] = []
-        var line: UnsafeMutablePointer<CChar>? = nil
-        var cap = 0
-        while getline(&line, &cap, f) > 0 {
-            let s = String(cString: line!).trimmingSuffix("\n")
+        for s in lines(path) {
             if s.hasPrefix("#") && !(keepHeader && out.isEmpty && s.contains("\t")) || s.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             out.append(s.split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
         }
+        return out
+    }
+
+    static func lines(_ path: String) -> [String] {
+        guard let f = fopen(path, "r") else { return [] }
+        defer { fclose(f) }
+        var out: [String] = []
+        var line: UnsafeMutablePointer<CChar>? = nil
+        var cap = 0
+        while getline(&line, &cap, f) > 0 { out.append(String(cString: line!).trimmingSuffix("\n")) }
         free(line)
+        return out
+    }
+
+    /// The `# implementations: DEVICE=IMPL ...` line of a label file: which implementation each device is.
+    static func implementations(_ path: String) -> [String: String] {
+        let prefix = "# implementations:"
+        guard let l = lines(path).first(where: { $0.hasPrefix(prefix) }) else { return [:] }
+        var out: [String: String] = [:]
+        for pair in l.dropFirst(prefix.count).split(separator: " ") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if kv.count == 2 { out[kv[0]] = kv[1] }
+        }
         return out
     }
 }
