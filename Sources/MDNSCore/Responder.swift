@@ -432,6 +432,9 @@ public struct Responder: Sendable {
             OwnedRecord(record: ResourceRecord(name: name, cacheFlush: kind != .shared && flush, ttl: ttl, rdata: rdata), kind: kind)
         }
         let name = primaryName(g)
+        // The same for every interface: RFC 6763 §9's service type enumeration name.
+        var enumName: DNSName? = nil
+        if case .service(let s) = g.registration { enumName = try? Self.servicesPrefix.appending(s.domain) }
         for si in groups[gi].states.indices {
             let iid = groups[gi].states[si].interface
             var rs: [OwnedRecord] = []
@@ -460,9 +463,7 @@ public struct Responder: Sendable {
                     if let n = try? type.prepending("_sub").prepending(sub) { rs.append(own(n, RFC6762.otherRecordTTL, .ptr(name), .shared)) }
                 }
                 // RFC 6763 §9: the service type enumeration.
-                if let enumName = try? DNSName(labels: ["_services", "_dns-sd", "_udp"].map { Array($0.utf8) } + s.domain.labels.map(Array.init)) {
-                    rs.append(own(enumName, RFC6762.otherRecordTTL, .ptr(type), .shared))
-                }
+                if let enumName { rs.append(own(enumName, RFC6762.otherRecordTTL, .ptr(type), .shared)) }
             case .records(let rr):
                 let original = rr.records.first?.name
                 for r in rr.records {
@@ -472,10 +473,23 @@ public struct Responder: Sendable {
                     rs.append(own(n, ttl, r.rdata, rr.unique ? .unique : .shared))
                 }
             }
-            // No record twice in one set.
-            var seen = Set<RecordKey>()
-            groups[gi].states[si].records = rs.filter { seen.insert(RecordKey($0.record)).inserted }
+            groups[gi].states[si].records = Self.withoutRepeats(rs)
         }
+    }
+
+    static let servicesPrefix = try! DNSName(labels: ["_services", "_dns-sd", "_udp"])
+
+    /// No record twice in one set (first kept). A set holds a handful of records, so comparing
+    /// pairwise is cheaper than hashing each; a hash set takes over for large ones.
+    static func withoutRepeats(_ rs: [OwnedRecord]) -> [OwnedRecord] {
+        if rs.count > 16 {
+            var seen = Set<RecordKey>()
+            return rs.filter { seen.insert(RecordKey($0.record)).inserted }
+        }
+        var out: [OwnedRecord] = []
+        out.reserveCapacity(rs.count)
+        for r in rs where !out.contains(where: { RecordKey($0.record) == RecordKey(r.record) }) { out.append(r) }
+        return out
     }
 
     static func defaultTTL(_ t: RRType) -> UInt32 {
