@@ -4,12 +4,20 @@
 extension DNSName: CustomStringConvertible, LosslessStringConvertible {
     public var description: String {
         if isRoot { return "." }
-        var out = ""
-        for label in labels {
-            Presentation.appendEscaped(label, to: &out)
-            out.append(".")
+        // One string, written in place: an escape is at most 4 bytes per byte of the name.
+        return wire.withUnsafeBufferPointer { w in
+            String(unsafeUninitializedCapacity: w.count * Presentation.maxEscapedBytesPerByte) { out in
+                var at = 0, i = 0
+                while w[i] != 0 {
+                    let n = Int(w[i])
+                    at = Presentation.escape(UnsafeBufferPointer(rebasing: w[(i + 1)..<(i + 1 + n)]), into: out, at: at)
+                    out[at] = UInt8(ascii: ".")
+                    at += 1
+                    i += 1 + n
+                }
+                return at
+            }
         }
-        return out
     }
 
     /// Parses presentation format; a trailing dot is optional. Returns nil on bad input;
@@ -68,38 +76,45 @@ extension DNSName: CustomStringConvertible, LosslessStringConvertible {
 enum Presentation {
     static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
-    /// Appends a label or character-string with escapes; valid multi-byte UTF-8 stays readable.
-    static func appendEscaped<C: Collection>(_ bytes: C, to out: inout String, quoteContext: Bool = false) where C.Element == UInt8 {
-        let a = Array(bytes)
+    /// `\DDD`, the longest escape of one byte.
+    static let maxEscapedBytesPerByte = 4
+
+    /// Writes a label or character-string with escapes to `out` from `at` (room for
+    /// `maxEscapedBytesPerByte` bytes per byte); valid multi-byte UTF-8 stays readable. Returns
+    /// where the output ends. Bytes, not `String` appends: the output is one string made at the end.
+    static func escape(_ a: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int,
+                       quoteContext: Bool = false) -> Int {
+        var at = start
         var i = 0
+        @inline(__always) func put(_ b: UInt8) { out[at] = b; at += 1 }
         while i < a.count {
             let b = a[i]
             if b >= 0x80, let n = utf8SequenceLength(a, i) {
-                out += String(decoding: a[i..<(i + n)], as: UTF8.self)
+                for k in i..<(i + n) { put(a[k]) }
                 i += n
                 continue
             }
             switch b {
             case UInt8(ascii: "."), UInt8(ascii: "\\"):
-                if quoteContext && b == UInt8(ascii: ".") { out.unicodeScalars.append(Unicode.Scalar(b)) }
-                else { out += "\\"; out.unicodeScalars.append(Unicode.Scalar(b)) }
+                if !(quoteContext && b == UInt8(ascii: ".")) { put(UInt8(ascii: "\\")) }
+                put(b)
             case UInt8(ascii: "\""):
-                out += "\\\""
+                put(UInt8(ascii: "\\")); put(b)
             case 0x21...0x7E:
-                out.unicodeScalars.append(Unicode.Scalar(b))
+                put(b)
             case 0x20 where quoteContext:
-                out += " "
+                put(b)
             default:
-                out += "\\"
-                let s = String(b)
-                out += String(repeating: "0", count: 3 - s.count) + s
+                put(UInt8(ascii: "\\"))
+                put(48 + b / 100); put(48 + b / 10 % 10); put(48 + b % 10)
             }
             i += 1
         }
+        return at
     }
 
     /// Length of the valid multi-byte UTF-8 sequence starting at `i`, or nil.
-    static func utf8SequenceLength(_ a: [UInt8], _ i: Int) -> Int? {
+    static func utf8SequenceLength(_ a: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
         let b = a[i]
         let n: Int
         switch b {
@@ -119,9 +134,14 @@ enum Presentation {
 
     /// A character-string in quotes, as dig prints TXT and HINFO data.
     static func quoted<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        var s = "\""
-        appendEscaped(bytes, to: &s, quoteContext: true)
-        s += "\""
-        return s
+        let a = Array(bytes)
+        return a.withUnsafeBufferPointer { a in
+            String(unsafeUninitializedCapacity: a.count * maxEscapedBytesPerByte + 2) { out in
+                out[0] = UInt8(ascii: "\"")
+                let end = escape(a, into: out, at: 1, quoteContext: true)
+                out[end] = UInt8(ascii: "\"")
+                return end + 1
+            }
+        }
     }
 }

@@ -219,7 +219,7 @@ public struct CaptureSummary: Sendable {
         for (a, n) in sources.sorted(by: { $0.key < $1.key }) { o += " \(a) (\(n))" }
         o += "\nhosts (\(hosts.count)):\n"
         for (n, addrs) in hosts.sorted(by: { $0.key < $1.key }) {
-            o += "  \(n) " + addrs.map(\.description).sorted { sortAddress($0, $1) }.joined(separator: " ") + "\n"
+            o += "  \(n) " + addressesInOrder(addrs).joined(separator: " ") + "\n"
         }
         o += "service types (\(serviceTypes.count)):\n"
         for (t, inst) in serviceTypes.sorted(by: { $0.key < $1.key }) {
@@ -252,10 +252,13 @@ public struct CaptureSummary: Sendable {
         return items.sorted { $0.0 < $1.0 }.map { "\($0.0) x\($0.1.count) (frames \($0.1.text))" }.joined(separator: "; ")
     }
 
-    func sortAddress(_ a: String, _ b: String) -> Bool {
-        switch (IPAddress(a), IPAddress(b)) {
-        case (let x?, let y?): return x < y
-        default: return a < b
-        }
+    /// Addresses in address order (text order for anything that is not one), each parsed once.
+    func addressesInOrder(_ addrs: Set<RData>) -> [String] {
+        addrs.map { r in let t = r.description; return (t, IPAddress(t)) }.sorted { a, b in
+            switch (a.1, b.1) {
+            case (let x?, let y?): return x < y
+            default: return a.0 < b.0
+            }
+        }.map(\.0)
     }
 }
