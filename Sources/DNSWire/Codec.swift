@@ -9,14 +9,32 @@ extension Message {
     /// Decodes one message. Any problem throws a `DNSWireError`; nothing traps.
     public init(decoding bytes: UnsafeRawBufferPointer, options: DecodeOptions = .init()) throws(DNSWireError) {
         var p = try MessageParser(bytes)
-        var questions: [Question] = []
-        var sections: [[ResourceRecord]] = [[], [], []]
+        self.init(header: p.header)
+        reserveCapacity(for: p.header)
         while let q = try p.nextQuestion() { questions.append(p.question(q)) }
-        while let r = try p.nextRecord() { sections[r.section.rawValue].append(p.record(r)) }
+        while let r = try p.nextRecord() { append(p.record(r), to: r.section) }
         if !options.allowTrailingBytes && p.trailingByteCount > 0 {
             throw DNSWireError(.trailingBytes, at: p.offset, "\(p.trailingByteCount) bytes after the last record")
         }
-        self.init(header: p.header, questions: questions, answers: sections[0], authorities: sections[1], additionals: sections[2])
+    }
+
+    /// Room for the counts of a header the parser accepted (so each count is backed by bytes),
+    /// at most `DNSLimits.decodeReserveLimit` entries a section: growing an array from empty
+    /// one append at a time cost four or five allocations for a section of a dozen records.
+    public mutating func reserveCapacity(for h: Header) {
+        func room(_ n: UInt16) -> Int { min(Int(n), DNSLimits.decodeReserveLimit) }
+        questions.reserveCapacity(room(h.questionCount))
+        answers.reserveCapacity(room(h.answerCount))
+        authorities.reserveCapacity(room(h.authorityCount))
+        additionals.reserveCapacity(room(h.additionalCount))
+    }
+
+    public mutating func append(_ r: ResourceRecord, to section: Section) {
+        switch section {
+        case .answer: answers.append(r)
+        case .authority: authorities.append(r)
+        case .additional: additionals.append(r)
+        }
     }
 
     public init<C: Collection>(decoding bytes: C, options: DecodeOptions = .init()) throws(DNSWireError) where C.Element == UInt8 {

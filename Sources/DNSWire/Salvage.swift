@@ -154,18 +154,16 @@ public struct SalvagedMessage: Hashable, Sendable {
     /// Decodes in salvage mode. Throws only when the framing breaks (see `SalvageDrop`).
     public init(decoding bytes: UnsafeRawBufferPointer) throws(DNSWireError) {
         var p = try MessageParser(bytes)
-        var questions: [Question] = []
-        var sections: [[ResourceRecord]] = [[], [], []]
+        var m = Message(header: p.header)
+        m.reserveCapacity(for: p.header)
         var dropped: [SalvageDrop] = []
         while let e = try p.nextSalvaging() {
             switch e {
-            case .question(let q): questions.append(p.question(q))
-            case .record(let r): sections[r.section.rawValue].append(p.record(r))
+            case .question(let q): m.questions.append(p.question(q))
+            case .record(let r): m.append(p.record(r), to: r.section)
             case .dropped(let d): dropped.append(d)
             }
         }
-        let m = Message(header: p.header, questions: questions, answers: sections[0], authorities: sections[1],
-                        additionals: sections[2])
         self.init(message: m, dropped: dropped, trailingByteCount: p.trailingByteCount)
     }
 

@@ -28,7 +28,7 @@ public struct CachedRecord: Hashable, Sendable {
     /// When it leaves the cache (RFC 6762 §10: received + TTL).
     public var expires: Instant
     /// RFC 6762 §5.2 refresh points (80/85/90/95 % plus jitter) not yet passed.
-    var refreshAt: [Instant]
+    var refreshAt: RefreshPoints
     /// Some question or subscription wants it: evicted only after every unwanted record.
     var wanted: Bool
     /// Eviction order: larger is more recent.
@@ -204,12 +204,14 @@ public struct RecordCache: Sendable {
     }
 
     /// RFC 6762 §5.2: 80, 85, 90 and 95 % of the TTL, each plus up to 2 % of it.
-    static func refreshPoints(ttl: UInt32, from now: Instant, rng: inout SplitMix64) -> [Instant] {
+    static func refreshPoints(ttl: UInt32, from now: Instant, rng: inout SplitMix64) -> RefreshPoints {
         let total = Double(ttl) * 1e9
-        return RFC6762Querier.refreshFractions.map { f in
+        var out = RefreshPoints()
+        for f in RFC6762Querier.refreshFractions {
             let j = Double.random(in: 0...RFC6762Querier.refreshJitter, using: &rng)
-            return now + .nanoseconds(Int64(total * (f + j)))
+            out.append(now + .nanoseconds(Int64(total * (f + j))))
         }
+        return out
     }
 
     /// Stores a changed entry and re-arms its timer.
@@ -289,6 +291,53 @@ public struct RecordCache: Sendable {
             if let e = slots[top.slot], e.generation == top.generation { return top.slot }
         }
         return nil
+    }
+}
+
+/// RFC 6762 §5.2 refresh points not yet passed, in order, kept inline (one array per cached
+/// record was an allocation per received record). Equality and hashing see the points left only.
+struct RefreshPoints: Hashable, Sendable, ExpressibleByArrayLiteral {
+    static let capacity = 4
+    private var p0 = Instant(nanoseconds: 0), p1 = Instant(nanoseconds: 0), p2 = Instant(nanoseconds: 0), p3 = Instant(nanoseconds: 0)
+    /// The points left are `start..<end`.
+    private var start = 0, end = 0
+
+    init() {}
+
+    init(arrayLiteral points: Instant...) { for p in points { append(p) } }
+
+    private func point(_ i: Int) -> Instant {
+        switch i {
+        case 0: return p0
+        case 1: return p1
+        case 2: return p2
+        default: return p3
+        }
+    }
+
+    /// Only `refreshFractions.count` points are ever added, fewer than `capacity`.
+    mutating func append(_ t: Instant) {
+        precondition(end < Self.capacity, "more refresh points than RefreshPoints.capacity")
+        switch end {
+        case 0: p0 = t
+        case 1: p1 = t
+        case 2: p2 = t
+        default: p3 = t
+        }
+        end += 1
+    }
+
+    var isEmpty: Bool { start == end }
+    var first: Instant? { isEmpty ? nil : point(start) }
+    mutating func removeFirst() { if !isEmpty { start += 1 } }
+
+    static func == (a: RefreshPoints, b: RefreshPoints) -> Bool {
+        a.end - a.start == b.end - b.start && (0..<(a.end - a.start)).allSatisfy { a.point(a.start + $0) == b.point(b.start + $0) }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(end - start)
+        for i in start..<end { hasher.combine(point(i)) }
     }
 }
 

@@ -57,14 +57,14 @@ public struct MDNSEngine: Sendable {
     public mutating func addInterface(_ interface: NetworkInterface, at now: Instant) -> [Action] {
         responder.addInterface(interface, at: now)
         querier.addInterface(interface, at: now)
-        return responder.drain() + querier.drain()
+        return Self.joined(responder.drain(), querier.drain())
     }
 
     /// An interface went away.
     public mutating func removeInterface(_ id: InterfaceID, at now: Instant) -> [Action] {
         responder.removeInterface(id, at: now)
         querier.removeInterface(id, at: now)
-        return responder.drain() + querier.drain()
+        return Self.joined(responder.drain(), querier.drain())
     }
 
     // MARK: - Network and time events
@@ -74,7 +74,7 @@ public struct MDNSEngine: Sendable {
                                  via: ReceivedVia = .multicast, at now: Instant) -> [Action] {
         responder.receive(message, from: source, interface: interface, via: via, at: now)
         querier.receive(message, from: source, interface: interface, via: via, at: now)
-        return responder.drain() + querier.drain()
+        return Self.joined(responder.drain(), querier.drain())
     }
 
     /// Raw datagram bytes arrived, decoded in salvage mode (DNSWire `SalvagedMessage`): a question
@@ -95,10 +95,17 @@ public struct MDNSEngine: Sendable {
         }
     }
 
+    /// Both action lists in order; no new array when one is empty.
+    static func joined(_ a: [Action], _ b: [Action]) -> [Action] {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        return a + b
+    }
+
     /// Time passed: fires every deadline at or before `now`.
     public mutating func advance(to now: Instant) -> [Action] {
         responder.advance(to: now)
         querier.advance(to: now)
-        return responder.drain() + querier.drain()
+        return Self.joined(responder.drain(), querier.drain())
     }
 }

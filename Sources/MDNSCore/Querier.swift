@@ -331,7 +331,9 @@ public struct Querier: Sendable {
     mutating func handleResponse(_ m: Message, interface iid: InterfaceID, at now: Instant) {
         statistics.responsesReceived += 1
         var flushers: [ResourceRecord] = []
-        for r in m.answers + m.additionals {
+        // Answers, then additionals, without a joined copy of both.
+        for k in 0..<(m.answers.count + m.additionals.count) {
+            let r = k < m.answers.count ? m.answers[k] : m.additionals[k - m.answers.count]
             if r.type == .opt { continue }
             if r.type == .any || r.rrclass == .any {
                 statistics.rejected[.uncacheableRecord, default: 0] += 1
@@ -379,7 +381,8 @@ public struct Querier: Sendable {
         statistics.queriesObserved += 1
         // A probe is about ownership; a TC query's known answers are not all here yet.
         if !m.authorities.isEmpty || m.header.truncated { return }
-        let theirs = Set(m.answers.map { CacheKey($0, interface: iid) })
+        // Their known answers as cache keys, made only when a cached record answers a question.
+        var theirs: Set<CacheKey>? = nil
         for q in m.questions where !q.unicastResponse {
             if let qi = questionIndex[QuestionKey(q.name, q.type, iid)], questions[qi].next != nil, !configuration.passive {
                 // RFC 6762 §7.3: the same QM question whose known answers hold nothing we would not
@@ -393,16 +396,18 @@ public struct Querier: Sendable {
                     statistics.duplicateQuestionsSuppressed += 1
                 }
             }
-            observeUnanswered(q, on: iid, knownAnswers: theirs, at: now)
+            observeUnanswered(q, on: iid, knownAnswers: m.answers, keys: &theirs, at: now)
         }
     }
 
     /// RFC 6762 §10.5: a QM query that a cached record answers, not in its known answers, expects
     /// that record in a multicast response; count it.
-    mutating func observeUnanswered(_ q: Question, on iid: InterfaceID, knownAnswers: Set<CacheKey>, at now: Instant) {
+    mutating func observeUnanswered(_ q: Question, on iid: InterfaceID, knownAnswers: [ResourceRecord], keys: inout Set<CacheKey>?,
+                                    at now: Instant) {
         for s in cache.slots(named: NameKey(q.name, iid)) {
-            guard var e = cache.slots[s], q.isAnswered(by: e.record),
-                  !knownAnswers.contains(CacheKey(e.record, interface: iid)) else { continue }
+            guard var e = cache.slots[s], q.isAnswered(by: e.record) else { continue }
+            if keys == nil { keys = Set(knownAnswers.map { CacheKey($0, interface: iid) }) }
+            guard !keys!.contains(CacheKey(e.record, interface: iid)) else { continue }
             if let p = e.poofFirst, now - p < RFC6762Querier.poofWindow {
                 e.poofCount += 1
             } else {
@@ -442,7 +447,9 @@ public struct Querier: Sendable {
     mutating func report(_ e: QuerierEvent) { outbox.append(.report(.querier(e))) }
 
     mutating func drain() -> [Action] {
-        defer { outbox.removeAll(keepingCapacity: true) }
+        // Handing the buffer over: emptying it in place while the caller holds it would copy it.
+        if outbox.isEmpty { return [] }
+        defer { outbox = [] }
         return outbox
     }
 }

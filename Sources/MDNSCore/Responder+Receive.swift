@@ -77,6 +77,8 @@ extension Responder {
             statistics.duplicateAnswerSuppressions += before - pending[pi].answers.count
             if pending[pi].answers.isEmpty { pending.remove(at: pi) }
         }
+        // Nothing registered, nothing to defend: no list of the records to build.
+        if groups.isEmpty { return }
         let records = (m.answers + m.authorities + m.additionals).filter { $0.type != .opt && $0.type != .nsec }
         var gi = 0
         while gi < groups.count {

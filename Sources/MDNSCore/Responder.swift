@@ -576,7 +576,9 @@ public struct Responder: Sendable {
     }
 
     mutating func drain() -> [Action] {
-        defer { outbox.removeAll(keepingCapacity: true) }
+        // Handing the buffer over: emptying it in place while the caller holds it would copy it.
+        if outbox.isEmpty { return [] }
+        defer { outbox = [] }
         return outbox
     }
 }
