@@ -18,11 +18,11 @@ extension Message {
         }
     }
 
-    /// Room for the counts of a header the parser accepted (so each count is backed by bytes),
-    /// at most `DNSLimits.decodeReserveLimit` entries a section: growing an array from empty
-    /// one append at a time cost four or five allocations for a section of a dozen records.
+    /// Room for `DNSLimits.decodeSectionCapacity` entries in each section the header says is not
+    /// empty: growing an array from empty one append at a time cost four allocations for a
+    /// section of eight records.
     public mutating func reserveCapacity(for h: Header) {
-        func room(_ n: UInt16) -> Int { min(Int(n), DNSLimits.decodeReserveLimit) }
+        func room(_ n: UInt16) -> Int { n > 0 ? DNSLimits.decodeSectionCapacity : 0 }
         questions.reserveCapacity(room(h.questionCount))
         answers.reserveCapacity(room(h.answerCount))
         authorities.reserveCapacity(room(h.authorityCount))

@@ -68,8 +68,7 @@ public enum DNSLimits {
     public static let maxMessageLength = 65535
     /// RFC 6763 §6.1 / RFC 1035 §3.3: a character-string is at most 255 bytes.
     public static let maxCharacterStringLength = 255
-    /// Entries a decoded section reserves room for before its first append: the header's count
-    /// (already backed by bytes) up to this many, so a section of a few records takes one
-    /// allocation and no count can size more than this.
-    public static let decodeReserveLimit = 16
+    /// Entries a decoded section makes room for at its first entry (instead of growing 1, 2, 4,
+    /// 8…). A constant: counts decide only whether a section has entries, never a size.
+    public static let decodeSectionCapacity = 8
 }

@@ -91,14 +91,15 @@ extension Querier {
     mutating func settle(at now: Instant) {
         drainEvictions()
         guard !dirty.isEmpty else { return }
-        for i in subscriptions.indices where isTouched(subscriptions[i]) {
+        for i in subscriptions.indices where Self.isTouched(subscriptions[i], dirty: dirty, interfaces: interfaces) {
             evaluate(i, at: now)
             refreshQuestions(i, at: now)
         }
         dirty.removeAll(keepingCapacity: true)
     }
 
-    func isTouched(_ s: Subscription) -> Bool {
+    /// Static, so that asking does not copy the querier.
+    static func isTouched(_ s: Subscription, dirty: Set<NameKey>, interfaces: [NetworkInterface]) -> Bool {
         if let w = s.watched {
             for iface in interfaces where s.interfaces?.contains(iface.id) ?? true {
                 if dirty.contains(NameKey(w, iface.id)) { return true }

@@ -101,7 +101,7 @@ public struct RecordCache: Sendable {
     /// Records of `name` on `interface`.
     public func records(named name: DNSName, on interface: InterfaceID) -> [CachedRecord] {
         guard let s = byName[NameKey(name, interface)] else { return [] }
-        return s.slots.compactMap { slots[$0] }
+        return s.compactMap { slots[$0] }
     }
 
     /// Records answering `q` on `interface`.
@@ -123,7 +123,7 @@ public struct RecordCache: Sendable {
     func slot(_ key: CacheKey) -> Int? { index[key] }
 
     /// Slots holding records of a name on an interface.
-    func slots(named n: NameKey) -> [Int] { byName[n]?.slots ?? [] }
+    func slots(named n: NameKey) -> NameSlots { byName[n] ?? NameSlots() }
 
     /// Changes whenever a record of the name is added or removed, whenever which of its records of
     /// SRV or TXT arrived last may change, and when a refresh changes an SRV target's bytes (case):
@@ -179,7 +179,7 @@ public struct RecordCache: Sendable {
         }
         if r.ttl == 0 { return (.ignored, nil) }
         let nk = NameKey(r.name, interface)
-        if let same = byName[nk]?.slots, same.count >= limits.maxRecordsPerName {
+        if let same = byName[nk], same.count >= limits.maxRecordsPerName {
             // The name's least recently received record goes.
             if let oldest = same.min(by: { slots[$0]!.seq < slots[$1]!.seq }), let gone = remove(slot: oldest) {
                 evictedLog.append(gone)
@@ -240,8 +240,8 @@ public struct RecordCache: Sendable {
         index[CacheKey(e.record, interface: e.interface)] = nil
         let nk = NameKey(e.record.name, e.interface)
         if let i = byName.index(forKey: nk) {
-            byName.values[i].slots.removeAll { $0 == s }
-            if byName.values[i].slots.isEmpty { byName.remove(at: i) } else {
+            byName.values[i].remove(s)
+            if byName.values[i].isEmpty { byName.remove(at: i) } else {
                 nextGeneration &+= 1
                 byName.values[i].generation = nextGeneration
             }
@@ -342,11 +342,40 @@ struct RefreshPoints: Hashable, Sendable, ExpressibleByArrayLiteral {
 }
 
 /// The slots of one name on one interface, and its generation (`RecordCache.generation(of:on:)`).
-struct NameSlots: Sendable {
-    var slots: [Int] = []
+/// In arrival order; the first slot is kept inline, so a name with one record (most names, and
+/// every name of a spoofed flood) needs no array.
+struct NameSlots: Sendable, Sequence {
+    private var head = -1
+    private var rest: [Int] = []
     var generation: UInt64 = 0
 
-    mutating func add(_ s: Int, generation g: UInt64) { slots.append(s); generation = g }
+    var count: Int { head < 0 ? 0 : 1 + rest.count }
+    var isEmpty: Bool { head < 0 }
+
+    mutating func add(_ s: Int, generation g: UInt64) {
+        if head < 0 { head = s } else { rest.append(s) }
+        generation = g
+    }
+
+    mutating func remove(_ s: Int) {
+        if head == s {
+            head = rest.isEmpty ? -1 : rest.removeFirst()
+        } else {
+            rest.removeAll { $0 == s }
+        }
+    }
+
+    struct Iterator: IteratorProtocol {
+        let slots: NameSlots
+        var at = -1
+        mutating func next() -> Int? {
+            defer { at += 1 }
+            if at < 0 { return slots.head < 0 ? nil : slots.head }
+            return at < slots.rest.count ? slots.rest[at] : nil
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(slots: self) }
 }
 
 /// A binary min-heap of (time, slot, generation); ties broken by insertion order.

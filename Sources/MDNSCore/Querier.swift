@@ -46,6 +46,8 @@ public struct Querier: Sendable {
     var reconfirming: [CacheKey] = []
     public internal(set) var statistics = QuerierStatistics()
     var outbox: [Action] = []
+    /// `handleResponse`'s list of cache-flush records, empty between calls.
+    var flushScratch: [ResourceRecord] = []
 
     public init(configuration: QuerierConfiguration, seed: UInt64, interfaces: [NetworkInterface]) {
         self.configuration = configuration
@@ -330,7 +332,10 @@ public struct Querier: Sendable {
 
     mutating func handleResponse(_ m: Message, interface iid: InterfaceID, at now: Instant) {
         statistics.responsesReceived += 1
-        var flushers: [ResourceRecord] = []
+        // A buffer kept between messages: a new one per response was an allocation.
+        var flushers = flushScratch
+        flushScratch = []
+        defer { flushers.removeAll(keepingCapacity: true); flushScratch = flushers }
         // Answers, then additionals, without a joined copy of both.
         for k in 0..<(m.answers.count + m.additionals.count) {
             let r = k < m.answers.count ? m.answers[k] : m.additionals[k - m.answers.count]

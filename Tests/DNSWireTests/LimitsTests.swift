@@ -14,20 +14,20 @@ struct LimitsTests {
         #expect(Message().encoded().count == DNSLimits.headerLength)
     }
 
-    // MARK: decodeReserveLimit
+    // MARK: decodeSectionCapacity
 
-    @Test func decodingReservesAtMostTheReserveLimitPerSection() throws {
-        #expect(DNSLimits.decodeReserveLimit == 16)
-        var few = Message()
-        few.reserveCapacity(for: Header(id: 0, flags: 0, questionCount: 2, answerCount: 3, authorityCount: 0, additionalCount: 5))
-        #expect(few.questions.capacity >= 2 && few.answers.capacity >= 3 && few.additionals.capacity >= 5)
-        #expect(few.authorities.capacity == 0)
-        var many = Message()
-        many.reserveCapacity(for: Header(id: 0, flags: 0, questionCount: .max, answerCount: .max, authorityCount: .max, additionalCount: .max))
-        for c in [many.questions.capacity, many.answers.capacity, many.authorities.capacity, many.additionals.capacity] {
-            #expect(c >= DNSLimits.decodeReserveLimit && c < 2 * DNSLimits.decodeReserveLimit)
+    @Test func decodedSectionsStartWithTheSectionCapacityWhateverTheCount() throws {
+        #expect(DNSLimits.decodeSectionCapacity == 8)
+        let limit = DNSLimits.decodeSectionCapacity
+        for n: UInt16 in [1, 3, .max] {
+            var m = Message()
+            m.reserveCapacity(for: Header(id: 0, flags: 0, questionCount: n, answerCount: n, authorityCount: 0, additionalCount: n))
+            for c in [m.questions.capacity, m.answers.capacity, m.additionals.capacity] {
+                #expect(c >= limit && c < 2 * limit, "count \(n)")
+            }
+            #expect(m.authorities.capacity == 0)
         }
-        // More records than the limit still decode: the arrays grow past it.
+        // More records than that still decode: the arrays grow past it.
         let name = try DNSName(parsing: "a.local")
         let big = Message(header: .response, answers: (0..<40).map { i in
             ResourceRecord(name: name, ttl: 120, rdata: .a(IPv4Address(10, 0, 0, UInt8(i))))
