@@ -206,7 +206,7 @@ extension Querier {
             }
             for k in now_ where !before.contains(k) { report(.record(s.id, .added, recs[k]!.0, recs[k]!.1)) }
             subscriptions[i].records = now_
-        case .enumerate(let domain):
+        case .enumerate:
             guard let n = s.watched else { return }
             var found: [NameKey] = []
             for iid in iids {
@@ -312,7 +312,7 @@ extension Querier {
             // A one-shot query asks once; its question goes when the collection window ends.
             if oneShot && s.collectUntil == nil { break }
             for iid in iids { add(QuestionKey(name, type, iid)) }
-        case .enumerate(let d):
+        case .enumerate:
             if let n = s.watched { for iid in iids { add(QuestionKey(n, .ptr, iid)) } }
         case .browse(let type):
             for iid in iids { add(QuestionKey(type, .ptr, iid)) }
