@@ -53,7 +53,7 @@ netns_up() {
   local tries
   for ((i = 1; i <= n; i++)); do
     for ((tries = 0; tries < 30; tries++)); do
-      ip -n "$prefix$i" -6 addr show dev "veth$i" scope link | grep -q fe80 && break
+      [[ $(ip -n "$prefix$i" -6 addr show dev "veth$i" scope link) == *fe80* ]] && break
       sleep 0.1
     done
   done
