@@ -1,7 +1,8 @@
 # One interface per peer for Scripts/interop (and recordings of swift-mdns meeting real peers).
 # Source after netns.sh and peers.sh. A cell has P (namespace prefix: host 1 = the peer at 10.53.0.1 /
 # fd53::1 on veth1, host 2 = swift-mdns at 10.53.0.2 / fd53::2 on veth2), D (its results folder),
-# FAM (4 or 6) and MDNS_BIN. For each PEER in avahi zeroconf micropython resolved swift mdnsd jmdns:
+# FAM (4 or 6) and MDNS_BIN. For each PEER in avahi zeroconf micropython resolved swift mdnsd jmdns
+# hashicorp:
 #   PEER_publish NAME PORT TXT [rename]  starts the peer publishing NAME._http._tcp on host 1 and
 #                                        waits (bounded) until it says so; PEER_PID is its process
 #   PEER_browse SECONDS                  runs the peer's browser for _http._tcp to completion
@@ -16,10 +17,17 @@
 JMDNS_CP=/usr/share/java/jmdns.jar:/usr/share/java/slf4j-api.jar
 INTEROP_JAVA=$PEERS_CACHE/jmdns-driver
 
-interop_peers_build() {   # compiles our JmDNS driver once
+INTEROP_GO=$PEERS_CACHE/go/hashicorp-peer
+
+interop_peers_build() {   # compiles our JmDNS and hashicorp/mdns drivers once
   if [[ ! -f $INTEROP_JAVA/JmdnsPeer.class || $PEERS_SCRIPTS/JmdnsPeer.java -nt $INTEROP_JAVA/JmdnsPeer.class ]]; then
     mkdir -p "$INTEROP_JAVA"
     javac -nowarn -d "$INTEROP_JAVA" -cp "$JMDNS_CP" "$PEERS_SCRIPTS/JmdnsPeer.java" >&2
+  fi
+  if [[ ! -x $INTEROP_GO || $PEERS_SCRIPTS/hashicorp_peer.go -nt $INTEROP_GO ]]; then
+    # Debian's Go packages live in /usr/share/gocode (GOPATH mode, no module download)
+    mkdir -p "${INTEROP_GO%/*}"
+    GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE="${INTEROP_GO%/*}/cache" go build -o "$INTEROP_GO" "$PEERS_SCRIPTS/hashicorp_peer.go" >&2
   fi
 }
 
@@ -108,14 +116,18 @@ zeroconf_publish() {
   PEER_HOST=zc-h1
   local extra=()
   [[ ${4:-} == rename || ${4:-} == at-once ]] && extra=(--rename)
-  peer_zeroconf_start "${P}1" 10.53.0.1 zc-h1 "$D/peer.log" --name "$1" --port "$2" --txt "$3" --seconds 40 \
+  peer_zeroconf_start "${P}1" "$(peer_ip 1)" zc-h1 "$D/peer.log" --name "$1" --port "$2" --txt "$3" --seconds 40 \
     "${extra[@]}" "${ZC_EXTRA[@]}"
-  [[ ${4:-} == at-once ]] && return 0
+  # at once: as soon as Python has imported zeroconf and starts probing
+  [[ ${4:-} == at-once ]] && { until_in "$D/peer.log" ' register ' 8; return 0; }
   until_in "$D/peer.log" ' registered ' 8
 }
-zeroconf_browse() { timeout $(($1 + 4)) ip netns exec "${P}1" python3 -u "$PEERS_SCRIPTS/zeroconf_peer.py" browse --ip 10.53.0.1 --seconds "$1" >"$D/peer-browse.log" 2>&1; }
-zeroconf_saw() {
-  grep -Fq "resolved $1._http._tcp.local. $2.local. $4 ['${3//\\/}'] {b'${5%%=*}': b'${5#*=}'}" "$D/peer-browse.log"
+zeroconf_ip() { if [[ $FAM == 4 ]]; then echo --ip 10.53.0.1; else echo --ip6 fd53::1; fi; }   # its interface
+# shellcheck disable=SC2046
+zeroconf_browse() { timeout $(($1 + 4)) ip netns exec "${P}1" python3 -u "$PEERS_SCRIPTS/zeroconf_peer.py" browse $(zeroconf_ip) --seconds "$1" >"$D/peer-browse.log" 2>&1; }
+zeroconf_saw() {   # ADDR is an ERE (one address or alternatives); the list holds only such addresses
+  local n; n=$(printf '%s' "$1" | sed 's/[].[*^$()+?{|\\]/\\&/g')
+  grep -Eq "resolved $n\\._http\\._tcp\\.local\\. $2\\.local\\. $4 \\[('($3)'(, )?)+\\] \\{b'${5%%=*}': b'${5#*=}'\\}" "$D/peer-browse.log"
 }
 zeroconf_removed() { grep -Fq " remove $1._http._tcp.local." "$D/peer-browse.log"; }
 zeroconf_renamed() { grep -Eq " registered " "$D/peer.log" && ! grep -Fq " registered $1._http" "$D/peer.log"; }
@@ -162,7 +174,11 @@ mdnsd_publish() {
   PEERS_DIR=$D _peer_spawn "${P}1" "$D/peer.log" unshare -m -u sh -c \
     'hostname mdnsd-h1 && mount -t tmpfs tmpfs /run && exec mdnsd -n -i veth1 -l debug "$1"' sh "$D/mdnsd.d"
   [[ ${4:-} == at-once ]] && return 0
-  sleep 2.5
+  # after its three probes it announces twice, two seconds apart; start from the steady state,
+  # so that whether its second announcement meets our probing is no matter of chance
+  local i
+  for ((i = 0; i < 160; i++)); do (( $(grep -c 'Send Publish SRV' "$D/peer.log") >= 2 )) && return 0; sleep 0.05; done
+  return 1
 }
 mdnsd_browse() {
   timeout $(($1 + 3)) ip netns exec "${P}1" mquery -i veth1 -w "$1" -t 12 _http._tcp.local >"$D/peer-browse.log" 2>&1
@@ -180,9 +196,9 @@ jmdns_publish() {
   # shellcheck disable=SC2046
   netns_spawn "${P}1" "$D/peer.log" $(jmdns_java) publish "$(peer_ip 1)" jm-h1 "$1" _http._tcp "$2" "$3" 40
   PEER_PID=${NETNS_PIDS[-1]}
-  [[ ${4:-} == at-once ]] && return 0
-  # JmDNS probes one second apart (three probes) before it announces
-  until_in "$D/peer.log" ' announced ' 12
+  # at once: as soon as the JVM is up and JmDNS starts probing the service
+  [[ ${4:-} == at-once ]] && { until_in "$D/peer.log" ' probing ' 10; return 0; }
+  until_in "$D/peer.log" ' announced ' 15
 }
 # shellcheck disable=SC2046
 jmdns_browse() { timeout $(($1 + 6)) ip netns exec "${P}1" $(jmdns_java) browse "$(peer_ip 1)" _http._tcp "$1" >"$D/peer-browse.log" 2>&1; return 0; }
@@ -194,3 +210,17 @@ jmdns_saw() {
 }
 jmdns_removed() { grep -Fq " removed $1" "$D/peer-browse.log"; }
 jmdns_renamed() { grep -Eq " announced " "$D/peer.log" && ! grep -Eq " announced $1\$" "$D/peer.log"; }
+
+# ---------------------------------------------------------------- hashicorp/mdns 1.0.3 (our Go driver)
+hashicorp_publish() {
+  PEER_HOST=hc-h1
+  netns_spawn "${P}1" "$D/peer.log" "$INTEROP_GO" publish "$(peer_ip 1)" hc-h1 "$1" _http._tcp "$2" "$3" 40
+  PEER_PID=${NETNS_PIDS[-1]}
+  # it never probes nor announces: once its sockets are open it answers
+  until_in "$D/peer.log" ' published ' 8
+}
+hashicorp_browse() { timeout $(($1 + 3)) ip netns exec "${P}1" "$INTEROP_GO" browse "$(peer_ip 1)" _http._tcp "$1" >"$D/peer-browse.log" 2>&1; return 0; }
+hashicorp_saw() {   # NAME as miekg/dns presents it (a space is "\ ")
+  local n; n=$(printf '%s' "$1" | sed 's/ /\\\\ /g')
+  grep -Eq "resolved $n\\._http\\._tcp\\.local\\. $2\\.local\\. ($3) $4 $5\$" "$D/peer-browse.log"
+}

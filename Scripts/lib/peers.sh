@@ -12,7 +12,8 @@
 #                                        avahi-publish, avahi-resolve: DBUS_SYSTEM_BUS_ADDRESS=unix:path=BUS)
 #   peer_zeroconf_start NS IP HOST LOG ARGS...
 #                                        python-zeroconf (Scripts/peers/zeroconf_peer.py publish ARGS,
-#                                        e.g. --name N --port P --ip6 fd53::i for dual stack)
+#                                        e.g. --name N --port P --ip6 fd53::i for dual stack); an IPv6
+#                                        IP runs it on IPv6 only
 #   peer_micropython_start NS IP HOST LOG [SECONDS]
 #                                        micropython-mdns on MicroPython's unix port, host + _http._tcp
 #   peer_resolved_start NS IF HOST DIR [SVC TYPE PORT TXT]
@@ -133,7 +134,8 @@ EOF
 peer_zeroconf_start() {
   local ns=$1 ip=$2 host=$3 log=$4
   shift 4
-  _peer_spawn "$ns" "$log" python3 -u "$PEERS_SCRIPTS/zeroconf_peer.py" publish --ip "$ip" --host "$host" "$@"
+  local opt=--ip; [[ $ip == *:* ]] && opt=--ip6
+  _peer_spawn "$ns" "$log" python3 -u "$PEERS_SCRIPTS/zeroconf_peer.py" publish "$opt" "$ip" --host "$host" "$@"
 }
 
 peer_micropython_start() {

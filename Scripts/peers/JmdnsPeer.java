@@ -1,8 +1,8 @@
 // JmDNS (libjmdns-java) as an mDNS peer, driven from the command line (run inside a namespace).
 //   java JmdnsPeer publish IP HOST NAME TYPE PORT KEY=VALUE SECONDS
-//       publishes NAME.TYPE on HOST.local; prints "registered NAME", then "announced <final name>"
-//       once its probing and first announcement are over; unregisters (goodbyes) on SIGTERM or
-//       after SECONDS
+//       publishes NAME.TYPE on HOST.local; prints "probing NAME" and "registered NAME", then
+//       "announced <final name>" once JmDNS's state for it is announced (probes and announcements
+//       over); unregisters (goodbyes) on SIGTERM or after SECONDS
 //   java JmdnsPeer browse IP TYPE SECONDS
 //       prints "resolved NAME HOST ADDRESS PORT TXT" and "removed NAME" lines as they happen
 // Every line starts with seconds since start.
@@ -14,6 +14,7 @@ import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceEvent;
 import javax.jmdns.ServiceInfo;
 import javax.jmdns.ServiceListener;
+import javax.jmdns.impl.ServiceInfoImpl;
 
 public class JmdnsPeer {
     static final long START = System.nanoTime();
@@ -38,11 +39,12 @@ public class JmdnsPeer {
             java.util.Map<String, String> txt = new java.util.HashMap<>();
             txt.put(kv[0], kv.length > 1 ? kv[1] : "");
             ServiceInfo info = ServiceInfo.create(type(args[4]), args[3], Integer.parseInt(args[5]), 0, 0, txt);
+            say("probing " + info.getName());
             jmdns.registerService(info);
             say("registered " + info.getName());
-            // three probes one second apart, then the announcement; the name may have changed (§9)
-            Thread.sleep(4500);
-            say("announced " + info.getName());
+            // probes, then announcements; the name may have changed on the way (§9)
+            boolean announced = ((ServiceInfoImpl) info).waitForAnnounced(15000);
+            say((announced ? "announced " : "not-announced ") + info.getName());
             seconds = Long.parseLong(args[7]);
         } else {
             jmdns = JmDNS.create(ip, "jmdns-browser");

@@ -12,7 +12,7 @@
   zeroconf_peer.py resolve --ip IP --name NAME [--type T]
       prints the instance's SRV target, port, addresses and TXT
 Every command also takes --ip6 ADDR: it then runs on IPv6 too, from that address, and publish adds
-the AAAA record.
+the AAAA record; with --ip6 and no --ip it runs on IPv6 only (IPVersion.V6Only).
 
 Every event is one line on stdout, prefixed with a monotonic timestamp.
 """
@@ -42,14 +42,16 @@ def fqdn_type(t):
 
 
 def make_zeroconf(args):
-    if args.ip6:
+    if args.ip and args.ip6:
         return Zeroconf(interfaces=[args.ip, args.ip6], ip_version=IPVersion.All)
+    if args.ip6:
+        return Zeroconf(interfaces=[args.ip6], ip_version=IPVersion.V6Only)
     return Zeroconf(interfaces=[args.ip], ip_version=IPVersion.V4Only)
 
 
 def make_info(args, txt, name=None):
     stype = fqdn_type(args.type)
-    addresses = [socket.inet_aton(args.ip)]
+    addresses = [socket.inet_aton(args.ip)] if args.ip else []
     if args.ip6:
         addresses.append(socket.inet_pton(socket.AF_INET6, args.ip6))
     return ServiceInfo(stype, name or "%s.%s" % (args.name, stype), addresses=addresses,
@@ -132,7 +134,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     pub = sub.add_parser("publish")
-    pub.add_argument("--ip", required=True)
+    pub.add_argument("--ip")
     pub.add_argument("--ip6")
     pub.add_argument("--host", required=True)
     pub.add_argument("--name", default="zeroconf-web")
@@ -146,13 +148,15 @@ def main():
     pub.add_argument("--rename", action="store_true")
     for name in ("browse", "resolve"):
         s = sub.add_parser(name)
-        s.add_argument("--ip", required=True)
+        s.add_argument("--ip")
         s.add_argument("--ip6")
         s.add_argument("--type", default="_http._tcp")
         s.add_argument("--seconds", type=float, default=5)
         if name == "resolve":
             s.add_argument("--name", required=True)
     args = p.parse_args()
+    if not args.ip and not args.ip6:
+        p.error("give --ip, --ip6 or both")
     return {"publish": publish, "browse": browse, "resolve": resolve}[args.cmd](args) or 0
 
 
