@@ -43,6 +43,38 @@ public struct DNSName: Hashable, Sendable, Comparable {
         self.wire = wire
     }
 
+    /// Makes this name the one `ref` names in `reader`'s message, reusing the storage when
+    /// nothing else holds it: a lookup key refilled per record allocates nothing (tables keep
+    /// `detached` copies).
+    mutating func assign(_ ref: NameRef, in reader: WireReader) {
+        wire.removeAll(keepingCapacity: true)
+        wire.reserveCapacity(DNSLimits.maxNameLength)
+        // Expanded on the stack first: one append instead of one per run of labels.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DNSLimits.maxNameLength) { buf in
+            let n = reader.copyWire(ref, to: buf)
+            wire.append(contentsOf: UnsafeBufferPointer(rebasing: buf[..<n]))
+        }
+    }
+
+    /// Makes this name the uncompressed wire form at `bytes` (a validated name), reusing the storage as `assign` does.
+    mutating func assign(expanded bytes: UnsafeRawBufferPointer) {
+        wire.removeAll(keepingCapacity: true)
+        wire.reserveCapacity(DNSLimits.maxNameLength)
+        bytes.withMemoryRebound(to: UInt8.self) { wire.append(contentsOf: $0) }
+    }
+
+    /// Makes this name `other`'s labels from wire offset `start` on (a label boundary of
+    /// `other`), reusing the storage as `assign` does.
+    public mutating func assignSuffix(of other: DNSName, atWireOffset start: Int) {
+        wire.removeAll(keepingCapacity: true)
+        wire.reserveCapacity(DNSLimits.maxNameLength)
+        wire.append(contentsOf: other.wire[start...])
+    }
+
+    /// A copy with storage of its own, exactly as long as the name: what a table keeps of a
+    /// reused lookup name.
+    public var detached: DNSName { DNSName(uncheckedWire: Array(wire)) }
+
     /// The labels, root excluded.
     public var labels: [ArraySlice<UInt8>] {
         var out: [ArraySlice<UInt8>] = []
@@ -184,6 +216,17 @@ public struct DNSName: Hashable, Sendable, Comparable {
 enum ASCII {
     @inlinable static func lower(_ b: UInt8) -> UInt8 { (b &- 0x41) < 26 ? b | 0x20 : b }
 
+    /// `lower` on each byte of a word: a byte below 0x80 whose low seven bits are 0x41...0x5A
+    /// gets 0x20 added (no carry crosses a byte: 0x7F + 0x3F < 0x100).
+    @inlinable static func lower8(_ w: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7 = w & ~high
+        let atLeastA = low7 &+ 0x3F3F_3F3F_3F3F_3F3F
+        let pastZ = low7 &+ 0x2525_2525_2525_2525
+        let upper = atLeastA & ~pastZ & ~w & high
+        return w | (upper &>> 2)
+    }
+
     /// Equal-length buffers: eight bytes at a time while they match exactly (names usually do),
     /// folding only the words that differ.
     @inlinable static func equalFolded(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -192,13 +235,35 @@ enum ASCII {
         let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
         var i = 0
         while i < n {
-            let w = Swift.min(8, n &- i)
-            if w == 8 && ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            var w = Swift.min(8, n &- i)
+            // A short tail of a long buffer is compared as its last eight bytes, overlapping.
+            if w < 8 && n >= 8 { i = n &- 8; w = 8 }
+            if w == 8 {
+                let x = ra.loadUnaligned(fromByteOffset: i, as: UInt64.self), y = rb.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                guard x == y || lower8(x) == lower8(y) else { return false }
                 i &+= 8
                 continue
             }
             for j in i..<(i &+ w) where lower(pa[j]) != lower(pb[j]) { return false }
             i &+= w
+        }
+        return true
+    }
+
+    /// Byte for byte, eight at a time (TXT strings, which are not case folded).
+    @inlinable static func equalExactly(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        guard n == b.count else { return false }
+        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
+        var i = 0
+        while n &- i >= 8 {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i &+= 8
+        }
+        while i < n {
+            if pa[i] != pb[i] { return false }
+            i &+= 1
         }
         return true
     }

@@ -204,6 +204,69 @@ public struct MessageParser {
 
     public func name(_ ref: NameRef) -> DNSName { DNSName(ref, in: reader) }
 
+    /// Expands `ref` into `name`, reusing `name`'s storage when it is not shared (see `DNSName.detached`).
+    public func name(_ ref: NameRef, into name: inout DNSName) { name.assign(ref, in: reader) }
+
+    /// As `name(_:into:)` for a name this parser expanded into its arena (see
+    /// `init(_:expandingNamesInto:)`) at `offset`, as `expandedNamesLength` gave it before the
+    /// name was read: a copy from the arena, no walk. nil walks the message.
+    public func name(_ ref: NameRef, expandedAt offset: Int?, into name: inout DNSName) {
+        guard let offset, let arena = reader.arena else { return self.name(ref, into: &name) }
+        let n = Int(ref.wireLength)
+        precondition(offset >= 0 && offset + n <= reader.arenaUsed, "a name expanded by this parser")
+        name.assign(expanded: UnsafeRawBufferPointer(start: arena + offset, count: n))
+    }
+
+    /// True when `ref` names `name` (RFC 6762 §16: ASCII case folded), without expanding it.
+    public func name(_ ref: NameRef, equals name: DNSName) -> Bool {
+        guard Int(ref.wireLength) == name.wire.count else { return false }
+        return name.wire.withUnsafeBufferPointer { w in
+            var at = 0
+            var same = true
+            reader.forEachLabel(ref) { label in
+                guard same, Int(w[at]) == label.count else { same = false; return }
+                same = ASCII.equalFolded(label.assumingMemoryBound(to: UInt8.self), UnsafeBufferPointer(rebasing: w[(at + 1)..<(at + 1 + label.count)]))
+                at += 1 + label.count
+            }
+            return same
+        }
+    }
+
+    /// True when a record's rdata equals `rdata` (`RData ==`), read from the view: no owned copy
+    /// for A, AAAA, PTR, SRV and TXT; other types are compared through one.
+    public func rdata(_ view: RDataView, type: RRType, equals rdata: RData) -> Bool {
+        switch view {
+        case .a(let x):
+            if case .a(let y) = rdata { return x == y }
+        case .aaaa(let x):
+            if case .aaaa(let y) = rdata { return x == y }
+        case .ptr(let x):
+            if case .ptr(let y) = rdata { return name(x, equals: y) }
+        case .srv(let p, let w, let port, let t):
+            if case .srv(let s) = rdata { return p == s.priority && w == s.weight && port == s.port && name(t, equals: s.target) }
+        case .txt(let range):
+            if case .txt(let t) = rdata { return txt(range, equals: t) }
+        default:
+            return RData(view, type: type, in: reader) == rdata
+        }
+        return false
+    }
+
+    /// True when TXT rdata at `range` has exactly `txt`'s strings.
+    public func txt(_ range: ByteRange, equals txt: TXT) -> Bool {
+        var i = 0
+        var same = true
+        forEachCharacterString(range) { s in
+            guard same, i < txt.strings.count else { same = false; return }
+            same = txt.strings[i].withUnsafeBufferPointer { ASCII.equalExactly($0, s.assumingMemoryBound(to: UInt8.self)) }
+            i += 1
+        }
+        return same && i == txt.strings.count
+    }
+
+    /// Owned rdata of a view.
+    public func rdata(_ view: RDataView, type: RRType) -> RData { RData(view, type: type, in: reader) }
+
     @inlinable
     public func forEachLabel(_ ref: NameRef, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         try reader.forEachLabel(ref, body)

@@ -229,6 +229,35 @@ extension WireReader {
         }
     }
 
+    /// Writes the uncompressed wire form of a validated name (root byte included) to `out`, which
+    /// has room for `DNSLimits.maxNameLength` bytes; returns its length.
+    @inlinable
+    func copyWire(_ name: NameRef, to out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let total = Int(name.wireLength)
+        precondition(total <= out.count, "a validated name fits DNSLimits.maxNameLength")
+        let dst = UnsafeMutableRawPointer(out.baseAddress.unsafelyUnwrapped)
+        let src = bytes.baseAddress.unsafelyUnwrapped
+        var run = Int(name.offset)
+        var pos = run
+        var at = 0
+        while true {
+            let len = Int(bytes[pos])
+            if len == 0 || len & 0xC0 == 0xC0 {
+                // Validation counted these bytes into wireLength, so the run fits before the root byte.
+                let n = Swift.min(pos &- run, total &- 1 &- at)
+                dst.advanced(by: at).copyMemory(from: src + run, byteCount: n)
+                at &+= n
+                if len == 0 { break }
+                pos = (len & 0x3F) << 8 | Int(bytes[pos &+ 1])
+                run = pos
+                continue
+            }
+            pos &+= len &+ 1
+        }
+        dst.storeBytes(of: 0, toByteOffset: at, as: UInt8.self)
+        return at &+ 1
+    }
+
     /// Appends the uncompressed wire form of a validated name (root byte included). Labels that
     /// sit next to each other in the message are copied in one run.
     @inlinable

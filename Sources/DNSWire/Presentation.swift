@@ -133,15 +133,21 @@ enum Presentation {
     }
 
     /// A character-string in quotes, as dig prints TXT and HINFO data.
-    static func quoted<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        let a = Array(bytes)
-        return a.withUnsafeBufferPointer { a in
-            String(unsafeUninitializedCapacity: a.count * maxEscapedBytesPerByte + 2) { out in
-                out[0] = UInt8(ascii: "\"")
-                let end = escape(a, into: out, at: 1, quoteContext: true)
+    static func quoted(_ bytes: [UInt8]) -> String { quoted([bytes]) }
+
+    /// Character-strings in quotes separated by spaces, written into one string.
+    static func quoted(_ strings: [[UInt8]]) -> String {
+        let capacity = strings.reduce(0) { $0 + $1.count * maxEscapedBytesPerByte + 3 }
+        return String(unsafeUninitializedCapacity: capacity) { out in
+            var end = 0
+            for (i, s) in strings.enumerated() {
+                if i > 0 { out[end] = UInt8(ascii: " "); end += 1 }
                 out[end] = UInt8(ascii: "\"")
-                return end + 1
+                end = s.withUnsafeBufferPointer { escape($0, into: out, at: end + 1, quoteContext: true) }
+                out[end] = UInt8(ascii: "\"")
+                end += 1
             }
+            return end
         }
     }
 }

@@ -7,7 +7,7 @@ extension RData: CustomStringConvertible {
         case .aaaa(let v): return v.description
         case .ptr(let n), .cname(let n), .ns(let n): return n.description
         case .srv(let s): return "\(s.priority) \(s.weight) \(s.port) \(s.target)"
-        case .txt(let t): return t.strings.map { Presentation.quoted($0) }.joined(separator: " ")
+        case .txt(let t): return Presentation.quoted(t.strings)
         case .hinfo(let h): return "\(Presentation.quoted(h.cpu)) \(Presentation.quoted(h.os))"
         case .nsec(let n): return ([n.nextName.description] + n.types.map(\.description)).joined(separator: " ")
         case .opt(let o):

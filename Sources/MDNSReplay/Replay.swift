@@ -29,8 +29,10 @@ public enum ReplayRunner {
         var origin: Timestamp? = nil
         var lastProgress = 0
         while true {
-            let event: ReplaySource.Event?
-            do throws(PCAPError) { event = try source.next() } catch {
+            // Datagrams undecoded: the summary reads the parser's views, and only the
+            // transcript and JSON decode each message into owned values.
+            let event: DatagramReader.Event?
+            do throws(PCAPError) { event = try source.reader.next() } catch {
                 summary.fileError = error
                 if mode == .transcript { emit(Transcript.skipped(error) + "\n") }
                 if mode == .json { emit(MessageJSON.skipped(error, file: name).text + "\n") }
@@ -38,13 +40,13 @@ public enum ReplayRunner {
             }
             guard let event else { break }
             switch event {
-            case .message(let m):
-                if origin == nil { origin = m.datagram.timestamp }
-                summary.add(m)
+            case .datagram(let d):
+                if origin == nil { origin = d.timestamp }
+                summary.add(d)
                 switch mode {
                 case .summary: break
-                case .transcript: emit(Transcript.line(m, origin: origin!) + "\n")
-                case .json: emit(MessageJSON.object(m, file: name, origin: origin!).text + "\n")
+                case .transcript: emit(Transcript.line(ReplayMessage(d), origin: origin!) + "\n")
+                case .json: emit(MessageJSON.object(ReplayMessage(d), file: name, origin: origin!).text + "\n")
                 }
             case .skipped(let e):
                 summary.add(skipped: e)

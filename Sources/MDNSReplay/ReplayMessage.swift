@@ -50,13 +50,21 @@ public struct ReplayMessage: Sendable {
 
     static func classify(_ m: Message?, _ d: UDPDatagram) -> Kind {
         guard let m else { return .malformed }
-        if !m.header.isResponse {
+        return classify(isResponse: m.header.isResponse, hasQuestions: !m.questions.isEmpty, hasAuthorities: !m.authorities.isEmpty,
+                        allAnswersGoodbyes: !m.answers.isEmpty && m.answers.allSatisfy({ $0.ttl == 0 }), d)
+    }
+
+    /// The kind from what salvage decoding kept: `allAnswersGoodbyes` is true when there are
+    /// answers and every one has TTL 0.
+    static func classify(isResponse: Bool, hasQuestions: Bool, hasAuthorities: Bool, allAnswersGoodbyes: Bool,
+                         _ d: UDPDatagram) -> Kind {
+        if !isResponse {
             if d.sourcePort != PacketDecoder.mdnsPort { return .legacyQuery }
-            if !m.questions.isEmpty && !m.authorities.isEmpty { return .probe }
+            if hasQuestions && hasAuthorities { return .probe }
             return .query
         }
         if d.destinationPort != PacketDecoder.mdnsPort { return .legacyResponse }
-        if !m.answers.isEmpty && m.answers.allSatisfy({ $0.ttl == 0 }) { return .goodbye }
+        if allAnswersGoodbyes { return .goodbye }
         return .response
     }
 

@@ -72,136 +72,285 @@ public struct CaptureSummary: Sendable {
     var conflictPairs: Set<[String]> = []
     public var firstTime: Timestamp?
 
+    /// One message's salvage pass, reused from message to message: the entries kept, and where
+    /// each one's names start in the arena (nil when the arena was full).
+    struct Kept: Sendable {
+        var questions: [MessageParser.QuestionView] = []
+        var records: [MessageParser.RecordView] = []
+        var questionNames: [Int?] = []
+        var recordNames: [Int?] = []
+
+        mutating func removeAll() {
+            questions.removeAll(keepingCapacity: true)
+            records.removeAll(keepingCapacity: true)
+            questionNames.removeAll(keepingCapacity: true)
+            recordNames.removeAll(keepingCapacity: true)
+        }
+    }
+    var kept = Kept()
+    /// Where the salvage pass expands each name as it validates it.
+    var arena: [UInt8] = []
+    /// Bytes of `arena`: the names of most messages; names past it are expanded from the message.
+    static let arenaSize = 16 * 1024
+    /// Lookup names refilled per entry (`MessageParser.name(_:into:)`): tables keep detached copies.
+    var ownerName = DNSName.root, targetName = DNSName.root, typeName = DNSName.root
+
     public init(file: String) { self.file = file }
 
     static let servicesName = try! DNSName(parsing: "_services._dns-sd._udp.local")
 
     func room(_ n: Int) -> Bool { n < Self.maxTrackedEntries }
 
-    public mutating func add(_ m: ReplayMessage) {
-        let d = m.datagram
+    /// Adds a message already decoded for output; the summary reads its datagram's views.
+    public mutating func add(_ m: ReplayMessage) { add(m.datagram) }
+
+    /// Adds one datagram. The summary reads the parser's views (salvage mode, as `ReplayMessage`
+    /// decodes) and makes owned names and rdata only for what its tables keep.
+    public mutating func add(_ d: UDPDatagram) {
+        var kept = self.kept, arena = self.arena
+        self.kept = Kept()
+        self.arena = []
+        if arena.isEmpty { arena = [UInt8](repeating: 0, count: Self.arenaSize) }
+        d.payload.withUnsafeBytes { bytes in
+            arena.withUnsafeMutableBytes { arena in
+                switch Self.salvage(bytes, arena, &kept) {
+                case .failure(let e):
+                    count(d, kind: .malformed)
+                    decodeErrors[e.code, default: FrameList()].add(d.frame)
+                case .success(let p):
+                    add(d, p, kept)
+                }
+            }
+        }
+        kept.removeAll()
+        self.kept = kept
+        self.arena = arena
+    }
+
+    /// The entries salvage decoding keeps (dropped ones left out), or the error that breaks the framing.
+    static func salvage(_ bytes: UnsafeRawBufferPointer, _ arena: UnsafeMutableRawBufferPointer, _ kept: inout Kept)
+        -> Result<MessageParser, DNSWireError> {
+        do throws(DNSWireError) {
+            var p = try MessageParser(bytes, expandingNamesInto: arena)
+            while true {
+                let at = p.expandedNamesLength
+                guard let e = try p.nextSalvaging() else { break }
+                let names = p.arenaFull ? nil : at
+                switch e {
+                case .question(let q): kept.questions.append(q); kept.questionNames.append(names)
+                case .record(let r): kept.records.append(r); kept.recordNames.append(names)
+                case .dropped: break
+                }
+            }
+            return .success(p)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    mutating func count(_ d: UDPDatagram, kind: ReplayMessage.Kind) {
         if firstTime == nil { firstTime = d.timestamp }
         messages += 1
-        kinds[m.kind, default: 0] += 1
+        kinds[kind, default: 0] += 1
         if sources[d.source] != nil || room(sources.count) { sources[d.source, default: 0] += 1 } else { untracked += 1 }
-        guard let msg = m.message else {
-            if let e = m.error { decodeErrors[e.code, default: FrameList()].add(d.frame) }
-            return
-        }
-        if m.trailingBytes > 0 { trailing.add(d.frame) }
-        if msg.header.isResponse { responses += 1 } else { queries += 1 }
-        if !msg.header.isResponse {
-            for q in msg.questions where q.type == .ptr && Self.isServiceType(q.name) {
-                if room(queriedTypes.count) { queriedTypes.insert(q.name) } else if !queriedTypes.contains(q.name) { untracked += 1 }
+    }
+
+    mutating func add(_ d: UDPDatagram, _ p: MessageParser, _ kept: Kept) {
+        let questions = kept.questions, records = kept.records
+        let isResponse = p.header.isResponse
+        let answers = records.lazy.filter { $0.section == .answer }
+        let kind = ReplayMessage.classify(isResponse: isResponse, hasQuestions: !questions.isEmpty,
+                                          hasAuthorities: records.contains { $0.section == .authority },
+                                          allAnswersGoodbyes: !answers.isEmpty && answers.allSatisfy { $0.ttl == 0 }, d)
+        count(d, kind: kind)
+        if p.trailingByteCount > 0 { trailing.add(d.frame) }
+        if isResponse { responses += 1 } else { queries += 1 }
+        if !isResponse {
+            for (q, at) in zip(questions, kept.questionNames) where q.type == .ptr {
+                p.name(q.name, expandedAt: at, into: &ownerName)
+                guard Self.serviceTypeOffset(ownerName) != nil else { continue }
+                if queriedTypes.contains(ownerName) { continue }
+                if room(queriedTypes.count) { queriedTypes.insert(ownerName.detached) } else { untracked += 1 }
             }
-            if m.kind == .probe {
+            if kind == .probe {
                 // RFC 6762 §8.2: the proposed records claim their names too; a conflict may be settled while probing.
-                for r in msg.authorities where Self.isProposedUnique(r) { claim(r, d) }
+                for (r, at) in zip(records, kept.recordNames) where r.section == .authority && r.type != .opt {
+                    p.name(r.name, expandedAt: at, into: &ownerName)
+                    if r.type == .ptr && !Self.isReverseMapping(ownerName) { continue }
+                    claim(r, at.map { $0 + Int(r.name.wireLength) }, p, d)
+                }
                 // RFC 6762 §8.1: each name probed (questions of type ANY with proposed records).
-                for q in msg.questions {
-                    if let i = probes.index(forKey: q.name) {
+                for (q, at) in zip(questions, kept.questionNames) {
+                    p.name(q.name, expandedAt: at, into: &ownerName)
+                    if let i = probes.index(forKey: ownerName) {
                         probes.values[i].count += 1
                         probes.values[i].sources.insert(d.source)
                     } else if room(probes.count) {
-                        probes[q.name] = Probe(count: 1, firstFrame: d.frame, sources: [d.source])
+                        probes[ownerName.detached] = Probe(count: 1, firstFrame: d.frame, sources: [d.source])
                     } else { untracked += 1 }
                 }
             }
             return
         }
-        for (_, r) in msg.records { addRecord(r, d) }
+        for (r, at) in zip(records, kept.recordNames) { addRecord(r, at, p, d) }
     }
 
-    mutating func addRecord(_ r: ResourceRecord, _ d: UDPDatagram) {
+    /// `names`: where the record's names start in the parser's arena.
+    mutating func addRecord(_ r: MessageParser.RecordView, _ names: Int?, _ p: MessageParser, _ d: UDPDatagram) {
         if r.type == .opt || r.type == .nsec { return }
+        p.name(r.name, expandedAt: names, into: &ownerName)
+        let rdataNames = names.map { $0 + Int(r.name.wireLength) }
         if r.ttl == 0 {
             // RFC 6762 §10.1: TTL 0 announces that the record is going away.
-            let key = Goodbye(name: r.name, rdata: r.rdata)
+            let key = Goodbye(name: ownerName, rdata: lookupRData(r, rdataNames, p))
             if let i = goodbyes.index(forKey: key) { goodbyes.values[i].add(d.frame) }
-            else if room(goodbyes.count) { var l = FrameList(); l.add(d.frame); goodbyes[key] = l } else { untracked += 1 }
+            else if room(goodbyes.count) {
+                var l = FrameList(); l.add(d.frame)
+                goodbyes[Goodbye(name: ownerName.detached, rdata: Self.detached(key.rdata))] = l
+            } else { untracked += 1 }
             return
         }
         switch r.rdata {
-        case .a, .aaaa: addHost(r.name, r.rdata)
+        case .a(let v): addHost(.a(v))
+        case .aaaa(let v): addHost(.aaaa(v))
         case .ptr(let target):
-            if r.name == Self.servicesName {
-                if serviceTypes[target] == nil && room(serviceTypes.count) { serviceTypes[target] = [] }
-            } else if Self.isServiceType(r.name) {
-                let type = Self.baseType(r.name)
-                if let i = serviceTypes.index(forKey: type) { serviceTypes.values[i].insert(target) }
-                else if room(serviceTypes.count) { serviceTypes[type] = [target] }
-                if instances.index(forKey: target) == nil && room(instances.count) { instances[target] = Instance(firstFrame: d.frame) }
+            p.name(target, expandedAt: rdataNames, into: &targetName)
+            if ownerName == Self.servicesName {
+                if serviceTypes[targetName] == nil && room(serviceTypes.count) { serviceTypes[targetName.detached] = [] }
+            } else if let start = Self.serviceTypeOffset(ownerName) {
+                typeName.assignSuffix(of: ownerName, atWireOffset: start)
+                if let i = serviceTypes.index(forKey: typeName) {
+                    if !serviceTypes.values[i].contains(targetName) { serviceTypes.values[i].insert(targetName.detached) }
+                } else if room(serviceTypes.count) { serviceTypes[typeName.detached] = [targetName.detached] }
+                if instances.index(forKey: targetName) == nil && room(instances.count) { instances[targetName.detached] = Instance(firstFrame: d.frame) }
             }
-        case .srv(let s):
-            if let i = instances.index(forKey: r.name) { instances.values[i].srv = s }
-            else if room(instances.count) { instances[r.name] = Instance(srv: s, firstFrame: d.frame) }
-        case .txt(let t):
-            if let i = instances.index(forKey: r.name) { instances.values[i].txt = t }
-            else if room(instances.count), Self.isServiceType(r.name.parent) { instances[r.name] = Instance(txt: t, firstFrame: d.frame) }
+        case .srv(let priority, let weight, let port, let target):
+            let i = instances.index(forKey: ownerName)
+            if let i, let s = instances.values[i].srv, p.rdata(r.rdata, type: .srv, equals: .srv(s)) { break }
+            guard i != nil || room(instances.count) else { break }
+            let s = SRV(priority: priority, weight: weight, port: port, target: p.name(target))
+            if let i { instances.values[i].srv = s } else { instances[ownerName.detached] = Instance(srv: s, firstFrame: d.frame) }
+        case .txt(let range):
+            let i = instances.index(forKey: ownerName)
+            if let i, let t = instances.values[i].txt, p.txt(range, equals: t) { break }
+            if let i { instances.values[i].txt = Self.txt(p.rdata(r.rdata, type: .txt)) }
+            else if room(instances.count), Self.serviceTypeOffset(ownerName, after: 1) != nil {
+                instances[ownerName.detached] = Instance(txt: Self.txt(p.rdata(r.rdata, type: .txt)), firstFrame: d.frame)
+            }
         default: break
         }
-        if r.cacheFlush { claim(r, d) }
+        if r.cacheFlush { claim(r, rdataNames, p, d) }
     }
 
-    mutating func addHost(_ name: DNSName, _ address: RData) {
-        if let i = hosts.index(forKey: name) { hosts.values[i].insert(address) }
-        else if room(hosts.count) { hosts[name] = [address] } else { untracked += 1 }
+    /// Rdata for a lookup: names in it reuse `targetName` (detach before keeping it).
+    /// `names`: where the rdata's names start in the parser's arena.
+    mutating func lookupRData(_ r: MessageParser.RecordView, _ names: Int?, _ p: MessageParser) -> RData {
+        switch r.rdata {
+        case .a(let v): return .a(v)
+        case .aaaa(let v): return .aaaa(v)
+        case .ptr(let n): p.name(n, expandedAt: names, into: &targetName); return .ptr(targetName)
+        case .srv(let priority, let weight, let port, let n):
+            p.name(n, expandedAt: names, into: &targetName)
+            return .srv(SRV(priority: priority, weight: weight, port: port, target: targetName))
+        default: return p.rdata(r.rdata, type: r.type)
+        }
+    }
+
+    /// Rdata with storage of its own (names inside detached from the lookup names).
+    static func detached(_ r: RData) -> RData {
+        switch r {
+        case .ptr(let n): return .ptr(n.detached)
+        case .srv(var s): s.target = s.target.detached; return .srv(s)
+        default: return r
+        }
+    }
+
+    static func txt(_ r: RData) -> TXT? {
+        if case .txt(let t) = r { return t }
+        return nil
+    }
+
+    /// An address of the host `ownerName`.
+    mutating func addHost(_ address: RData) {
+        if let i = hosts.index(forKey: ownerName) { hosts.values[i].insert(address) }
+        else if room(hosts.count) { hosts[ownerName.detached] = [address] } else { untracked += 1 }
     }
 
     /// RFC 6762 §9: a unique record (cache-flush) claimed with different rdata by different sources
-    /// is a conflict. Sources whose rdata sets overlap are taken as the same host (IPv4 and IPv6 of one device).
-    mutating func claim(_ r: ResourceRecord, _ d: UDPDatagram) {
-        let key = ClaimKey(name: r.name, type: r.type)
-        var byKey = claims[key] ?? [:]
-        if byKey.isEmpty && !room(claims.count) { untracked += 1; return }
-        if let known = byKey[d.source], known.rdata.contains(r.rdata), byKey.count == 1 { return }   // the usual case: nothing new
-        var mine = byKey[d.source] ?? (rdata: [], frame: d.frame)
-        mine.rdata.insert(r.rdata)
+    /// is a conflict. Sources whose rdata sets overlap are taken as the same host (IPv4 and IPv6 of
+    /// one device). The record's owner name is in `ownerName`.
+    mutating func claim(_ r: MessageParser.RecordView, _ rdataNames: Int?, _ p: MessageParser, _ d: UDPDatagram) {
+        let lookup = ClaimKey(name: ownerName, type: r.type)
+        let index = claims.index(forKey: lookup)
+        if index == nil && !room(claims.count) { untracked += 1; return }
+        // The usual case, nothing new: the one source so far sent this rdata before.
+        if let index, claims.values[index].count == 1, let only = claims.values[index].first, only.key == d.source,
+           Self.contains(only.value.rdata, r, p) { return }
+        let rdata = Self.detached(lookupRData(r, rdataNames, p))
+        let key = ClaimKey(name: ownerName.detached, type: r.type)
+        var byKey = index.map { claims.values[$0] } ?? [:]
+        if let index { claims.values[index] = [:] }   // byKey is the only copy while it changes
+        var mine = byKey.removeValue(forKey: d.source) ?? (rdata: [], frame: d.frame)
+        mine.rdata.insert(rdata)
         byKey[d.source] = mine
-        claims[key] = byKey
         for (other, theirs) in byKey.sorted(by: { ($0.value.frame, $0.key) < ($1.value.frame, $1.key) }) where other != d.source {
             guard theirs.rdata.isDisjoint(with: mine.rdata) else { continue }
             // One conflict per pair of data, however many addresses each host sent it from.
-            let pair = ["\(key.name)", "\(key.type)"] + [theirs.rdata.map(\.description).sorted().joined(separator: ","), r.rdata.description].sorted()
+            let pair = ["\(key.name)", "\(key.type)"] + [theirs.rdata.map(\.description).sorted().joined(separator: ","), rdata.description].sorted()
             guard !conflictPairs.contains(pair), room(conflicts.count) else { continue }
             conflictPairs.insert(pair)
-            conflicts.append(Conflict(name: r.name, type: r.type, first: (other, theirs.rdata.map(\.description).sorted().first ?? "", theirs.frame),
-                                      second: (d.source, r.rdata.description, d.frame)))
+            conflicts.append(Conflict(name: key.name, type: key.type, first: (other, theirs.rdata.map(\.description).sorted().first ?? "", theirs.frame),
+                                      second: (d.source, rdata.description, d.frame)))
         }
+        if let index { claims.values[index] = byKey } else { claims[key] = byKey }
     }
 
-    /// A proposed record that is one host's: a service PTR in a probe (python-zeroconf) is shared.
-    static func isProposedUnique(_ r: ResourceRecord) -> Bool {
-        switch r.type {
-        case .opt: false
-        case .ptr: r.name.labels.last.map { String(decoding: $0, as: UTF8.self).lowercased() == "arpa" } ?? false
-        default: true
+    /// Whether `known` holds the record's rdata: small sets are compared with the view, larger
+    /// ones through a hashed lookup.
+    static func contains(_ known: Set<RData>, _ r: MessageParser.RecordView, _ p: MessageParser) -> Bool {
+        if known.count <= 4 {
+            for k in known where p.rdata(r.rdata, type: r.type, equals: k) { return true }
+            return false
+        }
+        return known.contains(p.rdata(r.rdata, type: r.type))
+    }
+
+    /// A name under `in-addr.arpa` / `ip6.arpa`: a probe's proposed PTR there is one host's, a
+    /// service PTR (python-zeroconf proposes them) is shared.
+    static func isReverseMapping(_ n: DNSName) -> Bool {
+        n.wire.withUnsafeBufferPointer { w in
+            var i = 0, last = -1
+            while w[i] != 0 { last = i; i += 1 + Int(w[i]) }
+            guard last >= 0, w[last] == 4 else { return false }
+            return (w[last + 1] | 0x20, w[last + 2] | 0x20, w[last + 3] | 0x20, w[last + 4] | 0x20)
+                == (UInt8(ascii: "a"), UInt8(ascii: "r"), UInt8(ascii: "p"), UInt8(ascii: "a"))
         }
     }
 
     public mutating func add(skipped e: PCAPError) { skipped[e.code, default: FrameList()].add(e.frame) }
 
-    /// `_service._tcp.domain` or `_service._udp.domain`, also under `_sub`.
-    static func isServiceType(_ n: DNSName) -> Bool {
-        let l = n.labels
-        guard l.count >= 2 else { return false }
-        for i in 0..<(l.count - 1) where l[i].first == UInt8(ascii: "_") {
-            let proto = String(decoding: l[i + 1], as: UTF8.self).lowercased()
-            if proto == "_tcp" || proto == "_udp" { return i + 2 < l.count || true }
+    /// Where the service type of `n` starts (`_service._tcp.domain` or `_udp`, also under
+    /// `_sub`): the wire offset of the first label from label `after` on that starts with `_` and
+    /// is followed by `_tcp` or `_udp` (ASCII case folded); nil when `n` names no service type.
+    static func serviceTypeOffset(_ n: DNSName, after: Int = 0) -> Int? {
+        n.wire.withUnsafeBufferPointer { w in
+            var i = 0, label = 0
+            while w[i] != 0 {
+                let next = i + 1 + Int(w[i])
+                if label >= after && w[i + 1] == UInt8(ascii: "_") && isProtocolLabel(w, at: next) { return i }
+                i = next
+                label += 1
+            }
+            return nil
         }
-        return false
     }
 
-    /// `_printer._sub._http._tcp.local` -> `_http._tcp.local`.
-    static func baseType(_ n: DNSName) -> DNSName {
-        var cur = n
-        while cur.labelCount > 2 {
-            let first = String(decoding: cur.firstLabel, as: UTF8.self).lowercased()
-            let second = String(decoding: cur.parent.firstLabel, as: UTF8.self).lowercased()
-            if first.hasPrefix("_") && (second == "_tcp" || second == "_udp") { return cur }
-            cur = cur.parent
-        }
-        return cur
+    /// `_tcp` or `_udp` at wire offset `i` (a length byte).
+    static func isProtocolLabel(_ w: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        guard w[i] == 4, w[i + 1] == UInt8(ascii: "_") else { return false }
+        // `| 0x20` maps exactly a letter and its capital to the small letter.
+        let l = (w[i + 2] | 0x20, w[i + 3] | 0x20, w[i + 4] | 0x20)
+        return l == (UInt8(ascii: "t"), UInt8(ascii: "c"), UInt8(ascii: "p")) || l == (UInt8(ascii: "u"), UInt8(ascii: "d"), UInt8(ascii: "p"))
     }
 
     // MARK: rendering
@@ -252,13 +401,21 @@ public struct CaptureSummary: Sendable {
         return items.sorted { $0.0 < $1.0 }.map { "\($0.0) x\($0.1.count) (frames \($0.1.text))" }.joined(separator: "; ")
     }
 
-    /// Addresses in address order (text order for anything that is not one), each parsed once.
+    /// Addresses in address order (IPv4 first; text order for anything that is not an address).
     func addressesInOrder(_ addrs: Set<RData>) -> [String] {
-        addrs.map { r in let t = r.description; return (t, IPAddress(t)) }.sorted { a, b in
+        addrs.map { r in (r, Self.address(r)) }.sorted { a, b in
             switch (a.1, b.1) {
             case (let x?, let y?): return x < y
-            default: return a.0 < b.0
+            default: return a.0.description < b.0.description
             }
-        }.map(\.0)
+        }.map(\.0.description)
+    }
+
+    static func address(_ r: RData) -> IPAddress? {
+        switch r {
+        case .a(let v): return .v4(v.value)
+        case .aaaa(let v): return .v6(v.high, v.low)
+        default: return nil
+        }
     }
 }

@@ -55,6 +55,23 @@ struct NameCaseFoldingTests {
         #expect(name("\\[") != name("{"))
     }
 
+    @Test func foldedNamesHashAlikeAtEveryBytePosition() {
+        // Hashing folds eight bytes at a time: check every byte in several word positions.
+        for b in 0...255 {
+            let byte = UInt8(b), partner = UInt8(b) ^ 0x20
+            let isLetter = (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+            for position in [0, 6, 7, 14, 15, 30] {
+                var label = [UInt8](repeating: UInt8(ascii: "a"), count: 31)
+                label[position] = byte
+                var other = label
+                other[position] = partner
+                let x = bytesName([label, Array("local".utf8)]), y = bytesName([other, Array("LOCAL".utf8)])
+                #expect((x == y) == isLetter, "byte \(b) at \(position)")
+                if isLetter { #expect(x.hashValue == y.hashValue, "byte \(b) at \(position)") }
+            }
+        }
+    }
+
     @Test func namesDecodedFromTheWireCompareFolded() throws {
         let m = try Message(decoding: hex("""
             0000 0000 0001 0000 0000 0000   # header: 1 question
