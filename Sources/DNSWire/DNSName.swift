@@ -278,3 +278,37 @@ enum ASCII {
         return true
     }
 }
+
+/// Reverse-mapping names, written straight into the wire form (one allocation; the responder
+/// builds them for every address on every rebuild).
+extension DNSName {
+    static let inAddrArpa: [UInt8] = [7] + Array("in-addr".utf8) + [4] + Array("arpa".utf8) + [0]
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let ip6Arpa: [UInt8] = [3] + Array("ip6".utf8) + [4] + Array("arpa".utf8) + [0]
+
+    /// RFC 1035 §3.5: the address's bytes in reverse order as decimal labels under in-addr.arpa.
+    public init(reverseOf a: IPv4Address) {
+        var w: [UInt8] = []
+        w.reserveCapacity(4 * 4 + Self.inAddrArpa.count)
+        for shift in stride(from: 0, to: 32, by: 8) {
+            let b = UInt8(truncatingIfNeeded: a.value >> shift)
+            w.append(b >= 100 ? 3 : b >= 10 ? 2 : 1)
+            if b >= 100 { w.append(UInt8(ascii: "0") + b / 100) }
+            if b >= 10 { w.append(UInt8(ascii: "0") + b / 10 % 10) }
+            w.append(UInt8(ascii: "0") + b % 10)
+        }
+        w.append(contentsOf: Self.inAddrArpa)
+        self.init(uncheckedWire: w)
+    }
+
+    /// RFC 3596 §2.5: one hexadecimal nibble label per four bits, lowest nibble first, under ip6.arpa.
+    public init(reverseOf a: IPv6Address) {
+        var w: [UInt8] = []
+        w.reserveCapacity(64 + Self.ip6Arpa.count)
+        for half in [a.low, a.high] {
+            for k in 0..<16 { w.append(1); w.append(Self.hexDigits[Int(half >> (4 * UInt64(k)) & 0xF)]) }
+        }
+        w.append(contentsOf: Self.ip6Arpa)
+        self.init(uncheckedWire: w)
+    }
+}

@@ -14,7 +14,13 @@ public struct MessageWriter {
         self.compression = compression
         bytes = []
         bytes.reserveCapacity(capacity)
+        // Room for a typical message's suffixes up front: grown from empty, the table was resized
+        // about once per name written (half the cost of writing a name).
+        if compression == .suffixes { suffixes.reserveCapacity(Self.suffixTableCapacity) }
     }
+
+    /// Suffixes the table holds before it first grows.
+    static let suffixTableCapacity = 48
 
     public var count: Int { bytes.count }
 
@@ -39,31 +45,34 @@ public struct MessageWriter {
     /// Writes a name, compressed against earlier names when compression is on (RFC 1035 §4.1.4).
     public mutating func writeName(_ name: DNSName, compress: Bool = true) {
         let wire = name.wire
-        var i = 0
-        while wire[i] != 0 {
-            if compression == .suffixes && compress {
-                let key = Self.suffixHash(wire[i...])
-                if let target = suffixes[key], matches(wire[i...], at: target) {
-                    writeUInt16(0xC000 | UInt16(target))
-                    return
-                }
-                // RFC 1035 §4.1.4: pointers hold 14-bit offsets.
-                if bytes.count <= DNSLimits.maxPointerOffset, suffixes[key] == nil {
+        guard compression == .suffixes && compress else { bytes.append(contentsOf: wire); return }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * DNSName.maxLabels) { table in
+            // Label offsets, then each suffix's hash from the right: every byte is hashed once.
+            var n = 0, i = 0
+            while wire[i] != 0 { table[n] = i; n += 1; i += 1 + Int(wire[i]) }
+            var h = Self.fnvBasis
+            for k in stride(from: n - 1, through: 0, by: -1) {
+                for b in wire[table[k]...(table[k] + Int(wire[table[k]]))] { h = (h ^ UInt64(b)) &* Self.fnvPrime }
+                table[DNSName.maxLabels + k] = Int(truncatingIfNeeded: h)
+            }
+            for k in 0..<n {
+                let at = table[k], key = table[DNSName.maxLabels + k]
+                if let target = suffixes[key] {
+                    if matches(wire[at...], at: target) { writeUInt16(0xC000 | UInt16(target)); return }
+                } else if bytes.count <= DNSLimits.maxPointerOffset {
+                    // RFC 1035 §4.1.4: pointers hold 14-bit offsets.
                     suffixes[key] = bytes.count
                 }
+                bytes.append(contentsOf: wire[at...(at + Int(wire[at]))])
             }
-            let n = Int(wire[i])
-            bytes.append(contentsOf: wire[i...(i + n)])
-            i += 1 + n
+            bytes.append(0)
         }
-        bytes.append(0)
     }
 
-    static func suffixHash(_ s: ArraySlice<UInt8>) -> Int {
-        var h = Hasher()
-        s.withUnsafeBytes { h.combine(bytes: $0) }
-        return h.finalize()
-    }
+    // FNV-1a over the suffix's labels, right to left. Deterministic and cheap; a collision only
+    // costs a missed compression, since every hit is verified byte by byte.
+    static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
 
     /// True when the (possibly compressed) name written at `offset` is exactly `suffix`.
     func matches(_ suffix: ArraySlice<UInt8>, at offset: Int) -> Bool {

@@ -94,7 +94,7 @@ public struct InvariantMonitor: Sendable {
         earlier.reserveCapacity(total)
         for s in sections {
             for r in s {
-                if earlier.contains(where: { $0.rrclass == r.rrclass && $0.rdata == r.rdata && $0.name == r.name }) {
+                if earlier.contains(where: { RecordKey.same($0, r) }) {
                     fail("record \(r.name) \(r.type) twice in one packet")
                 }
                 earlier.append(r)

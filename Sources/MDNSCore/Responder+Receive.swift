@@ -400,7 +400,9 @@ extension Responder {
     mutating func sendResponse(answers: [ResourceRecord], additionals: [ResourceRecord], to d: Destination, at now: Instant) {
         for m in packets(header: .response, questions: [], answers: answers, additionals: additionals) {
             if d.isMulticast {
-                for r in m.answers + m.additionals { lastMulticast[d.interface, default: [:]][RecordKey(r)] = now }
+                for section in [m.answers, m.additionals] {
+                    for r in section { lastMulticast[d.interface, default: [:]][RecordKey(r)] = now }
+                }
             }
             send(m, to: d)
         }
@@ -410,6 +412,16 @@ extension Responder {
     /// last one as far as they fit (RFC 6762 §17: never rely on IP fragmentation).
     func packets(header: Header, questions: [Question], answers: [ResourceRecord], additionals: [ResourceRecord]) -> [Message] {
         let encoder = MessageEncoder(compression: .suffixes, maxSize: configuration.maxMessageSize)
+        // Most responses fit one packet: one encoding of everything says so, and what it wrote
+        // (every question and answer, the additionals that fit) is that packet.
+        if !answers.isEmpty {
+            let e = encoder.encode(Message(header: header, questions: questions, answers: answers, additionals: additionals))
+            if e.written.questions.count == questions.count && e.written.answers.count == answers.count {
+                var m = e.written
+                m.header = header
+                return [m.normalized]
+            }
+        }
         var out: [Message] = []
         var rest = answers[...]
         while !rest.isEmpty {

@@ -308,8 +308,9 @@ public struct Responder: Sendable {
         let s = groups[gi].states[si]
         // RFC 6762 §8.3: unsolicited responses with every record, unique ones with cache-flush.
         let records = s.records.map(\.record)
-        let known = Set(s.announced.map(RecordKey.init))
-        groups[gi].states[si].announced += records.filter { !known.contains(RecordKey($0)) }
+        // A handful of records: pairwise is cheaper than hashing every key into a set.
+        groups[gi].states[si].announced += s.announced.isEmpty ? records
+            : records.filter { r in !s.announced.contains { RecordKey.same($0, r) } }
         sendResponse(answers: records, additionals: [], to: .multicast(on: s.interface), at: now)
     }
 
@@ -488,7 +489,7 @@ public struct Responder: Sendable {
         }
         var out: [OwnedRecord] = []
         out.reserveCapacity(rs.count)
-        for r in rs where !out.contains(where: { RecordKey($0.record) == RecordKey(r.record) }) { out.append(r) }
+        for r in rs where !out.contains(where: { RecordKey.same($0.record, r.record) }) { out.append(r) }
         return out
     }
 
@@ -500,13 +501,8 @@ public struct Responder: Sendable {
     /// RFC 6762 §12 (RFC 1035 §3.5, RFC 3596 §2.5): in-addr.arpa and ip6.arpa names.
     static func reverseName(_ a: IPAddress) -> DNSName? {
         switch a {
-        case .v4(let v):
-            return try? DNSName(labels: v.bytes.reversed().map { String($0) } + ["in-addr", "arpa"])
-        case .v6(let v):
-            let hex = Array("0123456789abcdef")
-            var labels: [String] = []
-            for b in v.bytes.reversed() { labels.append(String(hex[Int(b & 0xF)])); labels.append(String(hex[Int(b >> 4)])) }
-            return try? DNSName(labels: labels + ["ip6", "arpa"])
+        case .v4(let v): return DNSName(reverseOf: v)
+        case .v6(let v): return DNSName(reverseOf: v)
         }
     }
 
@@ -589,6 +585,11 @@ struct RecordKey: Hashable, Sendable {
     var rrclass: RRClass
     var rdata: RData
     init(_ r: ResourceRecord) { name = r.name; rrclass = r.rrclass; rdata = r.rdata }
+
+    /// `RecordKey(a) == RecordKey(b)` without building either key (cheapest comparison first).
+    static func same(_ a: ResourceRecord, _ b: ResourceRecord) -> Bool {
+        a.rrclass == b.rrclass && a.rdata == b.rdata && a.name == b.name
+    }
 }
 
 struct NameType: Hashable, Sendable {

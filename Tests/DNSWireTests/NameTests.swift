@@ -250,3 +250,22 @@ struct NamePresentationTests {
         #expect(r.errorOffset == 2)
     }
 }
+
+@Suite("RFC 1035 §3.5 and RFC 3596 §2.5 reverse-mapping names")
+struct ReverseNameTests {
+    @Test func ipv4BytesReversedAsDecimalLabelsUnderInAddrArpa() {
+        let n = DNSName(reverseOf: IPv4Address(169, 254, 10, 0))
+        #expect(n.wire == bytesName([Array("0".utf8), Array("10".utf8), Array("254".utf8), Array("169".utf8),
+                                     Array("in-addr".utf8), Array("arpa".utf8)]).wire)
+        #expect(DNSName(reverseOf: IPv4Address(1, 99, 100, 255)).description == "255.100.99.1.in-addr.arpa.")
+    }
+
+    @Test func ipv6NibblesLowestFirstInLowerCaseHexUnderIp6Arpa() {
+        let n = DNSName(reverseOf: IPv6Address("fe80::1:abcd")!)
+        let nibbles = "dcba1000" + String(repeating: "0", count: 20) + "08ef"
+        let expected = nibbles.map { Array(String($0).utf8) } + [Array("ip6".utf8), Array("arpa".utf8)]
+        // 32 nibble labels: the address's last byte first, low nibble before high nibble.
+        #expect(n.labelCount == 34)
+        #expect(n.wire == bytesName(expected).wire)
+    }
+}
