@@ -118,6 +118,21 @@ struct SummaryTests {
         #expect(l.frames.count == CaptureSummary.maxListedFrames)
     }
 
+    @Test func namesPastTheSummaryArenaAreReadFromTheMessage() throws {
+        // 120 host names of about 200 bytes sharing one compressed suffix: expanded, about 24 KB,
+        // more than the summary's arena; the hosts past it must be found all the same.
+        let suffix = String(repeating: "s", count: 60) + "." + String(repeating: "t", count: 60) + "." + String(repeating: "u", count: 60) + ".local"
+        let records = try (0..<120).map { i in
+            ResourceRecord(name: try DNSName(parsing: "h\(i).\(suffix)"), cacheFlush: true, ttl: 120, rdata: .a(.init(10, 0, 0, 1)))
+        }
+        #expect(records.reduce(0) { $0 + $1.name.wire.count } > CaptureSummary.arenaSize)
+        var s = CaptureSummary(file: "x")
+        s.add(ReplayMessage(UDPDatagram(frame: 1, timestamp: Timestamp(seconds: 0), source: .v4(1), destination: .v4(2), sourcePort: 5353,
+                                        destinationPort: 5353, payload: Message(header: .response, answers: records).encoded(compression: .suffixes))))
+        #expect(s.hosts.count == 120)
+        #expect(s.hosts[try DNSName(parsing: "h119.\(suffix)")] == [.a(.init(10, 0, 0, 1))])
+    }
+
     @Test func trackedEntriesAreCapped() throws {
         var s = CaptureSummary(file: "x")
         for i in 0..<(CaptureSummary.maxTrackedEntries + 3) {
