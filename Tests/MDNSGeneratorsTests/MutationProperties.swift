@@ -30,11 +30,8 @@ struct MutationProperties {
 
     @Test(arguments: Mutator.allCases)
     func mutatorKeepsItsPromise(_ mutator: Mutator) async {
-        await propertyCheck(count: 150, input: seedGen, kindGen) { seed, kind in
-            var rng = SeededRandom(seed: seed)
-            let base = MessageGen.message(kind, &rng)
-            let mu = Mutate.mutation(mutator, base: base, &rng)
-            check(mu, "seed \(seed) kind \(kind.rawValue)")
+        await propertyCheck(count: 150, input: mutationGen(mutator)) { c in
+            check(c.mutation, "\(c)")
         }
     }
 

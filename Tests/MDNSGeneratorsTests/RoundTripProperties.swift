@@ -4,51 +4,48 @@ import DNSWire
 import FuzzTargets
 @testable import MDNSGenerators
 
-/// Seeds shrink toward 0, and every seed regenerates its message exactly (`mdns generate --seed`).
+/// Seeds for the properties that need only randomness; message properties use `messageGen`,
+/// whose failures shrink structurally and print the seed that regenerates the original.
 let seedGen = Gen.uint64()
 let kindGen = Gen<MessageKind>.case
 
 @Suite("Generated messages: RFC 1035 §4.1 encode/decode round trip")
 struct RoundTripProperties {
     @Test func generatedMessagesAreCanonical() async {
-        await propertyCheck(count: 300, input: seedGen, kindGen) { seed, kind in
-            var rng = SeededRandom(seed: seed)
-            let m = MessageGen.message(kind, &rng)
-            #expect(m == m.canonical, "seed \(seed) kind \(kind.rawValue)")
+        await propertyCheck(count: 300, input: messageGen()) { v in
+            let m = v.message
+            #expect(m == m.canonical, "seed \(hex(v.seed))")
         }
     }
 
     @Test func decodeOfEncodeIsIdentityWithAndWithoutCompression() async {
-        await propertyCheck(count: 400, input: seedGen, kindGen) { seed, kind in
-            var rng = SeededRandom(seed: seed)
-            let m = MessageGen.message(kind, &rng)
+        await propertyCheck(count: 400, input: messageGen()) { v in
+            let m = v.message
             for c in [MessageWriter.Compression.suffixes, .none] {
                 let bytes = m.encoded(compression: c)
                 let back = try Message(decoding: bytes)
-                #expect(back == m.canonical, "seed \(seed) kind \(kind.rawValue) compression \(c)")
+                #expect(back == m.canonical, "seed \(hex(v.seed)) compression \(c)")
             }
         }
     }
 
     @Test func encodeOfDecodeIsAFixpoint() async {
-        await propertyCheck(count: 400, input: seedGen, kindGen) { seed, kind in
-            var rng = SeededRandom(seed: seed)
-            let m = MessageGen.message(kind, &rng)
-            #expect(FuzzTargets.roundTrip(message: m) == nil, "seed \(seed) kind \(kind.rawValue)")
+        await propertyCheck(count: 400, input: messageGen()) { v in
+            let m = v.message
+            #expect(FuzzTargets.roundTrip(message: m) == nil, "seed \(hex(v.seed))")
             for c in [MessageWriter.Compression.suffixes, .none] {
                 let b = m.encoded(compression: c)
                 let once = try Message(decoding: b).encoded(compression: c)
                 let twice = try Message(decoding: once).encoded(compression: c)
-                #expect(once == twice, "seed \(seed)")
+                #expect(once == twice, "seed \(hex(v.seed))")
             }
         }
     }
 
     @Test func compressionShrinksRealisticResponses() async {
-        await propertyCheck(count: 100, input: seedGen) { seed in
-            var rng = SeededRandom(seed: seed)
-            let m = MessageGen.message(.announcement, &rng)
-            #expect(m.encoded(compression: .suffixes).count < m.encoded(compression: .none).count, "seed \(seed)")
+        await propertyCheck(count: 100, input: messageGen(.announcement)) { v in
+            let m = v.message
+            #expect(m.encoded(compression: .suffixes).count < m.encoded(compression: .none).count, "seed \(hex(v.seed))")
         }
     }
 
