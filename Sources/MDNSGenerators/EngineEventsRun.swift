@@ -132,6 +132,19 @@ struct Runner {
         if violations.count < 100 { violations.append("e\(k) step \(step) at \(now): \(s)") }
     }
 
+    /// Actions returned by `receive` of `bytes`: RFC 6762 §6 wants shared answers to a query
+    /// delayed 20–120 ms, so a multicast response with a shared answer in this same call came with
+    /// no delay. (Defences and re-announcements after a received response are not answers.)
+    mutating func takeReceived(_ k: Int, _ bytes: [UInt8], _ actions: [Action]) {
+        let isQuery = bytes.count > 2 && bytes[2] & 0x80 == 0
+        for case .send(let m, let d) in actions where isQuery && m.header.isResponse && d.isMulticast {
+            if let r = m.answers.first(where: { $0.type == .ptr && !$0.cacheFlush && $0.ttl > 0 }) {
+                fail(k, "\(EventInvariant.sharedAnswerDelay.marker) shared answer \(r.name) PTR sent with no delay")
+            }
+        }
+        take(k, actions)
+    }
+
     /// Records, checks and forwards the actions engine `k` just returned.
     mutating func take(_ k: Int, _ actions: [Action]) {
         monitors[k].observe(actions, engine: engines[k], at: now)
@@ -143,6 +156,7 @@ struct Runner {
         for a in actions {
             trace.append(EngineTraceEntry(at: now, step: step, engine: k, action: a))
             guard case .send(let m, let d) = a else { continue }
+            if m.header.isResponse && d.isMulticast { checkCacheFlush(k, m) }
             let bytes = m.encoded(compression: .suffixes)
             // RFC 6762 §17: never more than 9000 bytes.
             if bytes.count > DNSLimits.maxMulticastMessageLength { fail(k, "sent \(bytes.count) bytes") }
@@ -159,6 +173,15 @@ struct Runner {
                 deliveries.append(Delivery(at: now + latency, order: deliveryOrder, to: j, bytes: bytes,
                                            source: SocketAddress(from), interface: d.interface, via: via))
             }
+        }
+    }
+
+    /// RFC 6762 §10.2: unique records (SRV, TXT, addresses) in multicast responses carry the
+    /// cache-flush bit; goodbyes are exempt.
+    mutating func checkCacheFlush(_ k: Int, _ m: Message) {
+        for r in m.answers + m.additionals where r.ttl > 0 && !r.cacheFlush && [.srv, .txt, .a, .aaaa].contains(r.type) {
+            fail(k, "\(EventInvariant.cacheFlush.marker) \(r.name) \(r.type) without the cache-flush bit")
+            return
         }
     }
 
@@ -182,7 +205,7 @@ struct Runner {
             let due = deliveries.filter { $0.at <= now }.sorted { $0.order < $1.order }
             deliveries.removeAll { $0.at <= now }
             for d in due {
-                take(d.to, engines[d.to].receive(bytes: d.bytes, from: d.source, interface: d.interface, via: d.via, at: now))
+                takeReceived(d.to, d.bytes, engines[d.to].receive(bytes: d.bytes, from: d.source, interface: d.interface, via: d.via, at: now))
             }
             for k in engines.indices {
                 guard let d = engines[k].nextDeadline, d <= now else { continue }
@@ -242,12 +265,13 @@ struct Runner {
             let (id, _) = registrations[k].remove(at: r % registrations[k].count)
             take(k, engines[k].withdraw(id, at: now))
         case .receive(let p):
-            take(k, engines[k].receive(bytes: p.bytes, from: p.source, interface: p.interface, via: p.via, at: now))
+            takeReceived(k, p.bytes, engines[k].receive(bytes: p.bytes, from: p.source, interface: p.interface, via: p.via, at: now))
         case .echo(let back):
             guard !sent[k].isEmpty else { return }
             let (m, d) = sent[k][sent[k].count - 1 - back % sent[k].count]
             guard !down[k].contains(d.interface), let from = address(of: k, on: d.interface) else { return }
-            take(k, engines[k].receive(bytes: m.encoded(compression: .suffixes), from: SocketAddress(from), interface: d.interface, at: now))
+            let bytes = m.encoded(compression: .suffixes)
+            takeReceived(k, bytes, engines[k].receive(bytes: bytes, from: SocketAddress(from), interface: d.interface, at: now))
         case .interfaceDown(let i):
             guard !down[k].contains(i) else { return }
             down[k].insert(i)

@@ -36,15 +36,20 @@ public enum Shrinker {
         return Shrunk(value: current, steps: steps, attempts: attempts)
     }
 
-    /// `xs` with parts removed, largest removals first: all, each half, then each element.
+    /// `xs` with parts removed, largest removals first: all, then runs of half, a quarter …
+    /// one element at each position (delta debugging's order).
     public static func removals<T>(_ xs: [T]) -> [[T]] {
         guard !xs.isEmpty else { return [] }
         var out: [[T]] = [[]]
-        if xs.count > 2 {
-            out.append(Array(xs[(xs.count / 2)...]))
-            out.append(Array(xs[..<(xs.count / 2)]))
+        var size = xs.count / 2
+        while size >= 1 {
+            for start in stride(from: 0, to: xs.count, by: size) {
+                var c = xs
+                c.removeSubrange(start..<min(xs.count, start + size))
+                out.append(c)
+            }
+            size = size == 1 ? 0 : max(1, size / 2)
         }
-        if xs.count > 1 { for i in xs.indices { var c = xs; c.remove(at: i); out.append(c) } }
         return out
     }
 
@@ -53,23 +58,21 @@ public enum Shrinker {
         xs.indices.flatMap { i in candidates(xs[i]).map { c in var ys = xs; ys[i] = c; return ys } }
     }
 
-    /// Smaller unsigned values: 0, then half, then one less.
+    /// Smaller unsigned values, smallest first: 0, half, then less by a quarter, an eighth … one
+    /// (a boundary is found in about log2(v) steps).
     static func smaller<I: FixedWidthInteger & UnsignedInteger>(_ v: I) -> [I] {
-        guard v > 0 else { return [] }
-        var out: [I] = [0]
-        if v / 2 > 0 { out.append(v / 2) }
-        if v - 1 > v / 2 { out.append(v - 1) }
+        var out: [I] = []
+        var cut = v
+        var candidates: [I] = [0]
+        while cut > 1 { cut /= 2; candidates.append(v - cut) }
+        for c in candidates where c < v && !out.contains(c) { out.append(c) }
         return out
     }
 
-    /// Shorter byte strings, shortest first: `keepAtLeast` bytes, then cuts of a half, a quarter,
-    /// an eighth … down to one byte (so a length boundary is found in about log2(n) steps).
+    /// Shorter byte strings, shortest first: `keepAtLeast` bytes, then the lengths `smaller` gives.
     static func shorter(_ b: [UInt8], keepAtLeast k: Int = 0) -> [[UInt8]] {
-        var lengths: [Int] = []
-        var cut = b.count
-        var candidates = [k]
-        while cut > 1 { cut /= 2; candidates.append(b.count - cut) }
-        for n in candidates where n >= k && n < b.count && !lengths.contains(n) { lengths.append(n) }
+        guard b.count > k else { return [] }
+        let lengths = [k] + smaller(UInt(b.count - k)).dropFirst().map { k + Int($0) }
         return lengths.map { Array(b.prefix($0)) }
     }
 

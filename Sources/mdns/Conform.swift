@@ -1,6 +1,7 @@
 import ArgumentParser
 import MDNSConformance
 import MDNSCore
+import MDNSGenerators
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -46,7 +47,16 @@ struct Conform: ParsableCommand {
     @Option(help: "Judge a recording instead (repeatable): the capture rules, a verdict per device (a host: its addresses and host names, its roles) with the deciding frames. --case, --list, --json (one document per file), --junit (a suite per device) and --fail-on apply.")
     var capture: [String] = []
 
+    @OptionGroup var properties: ConformPropertyOptions
+
+    func parsedFaults() throws -> Faults {
+        var faults = Faults()
+        for f in fault where !FaultName.set(f, in: &faults) { throw ValidationError("unknown fault \(f)") }
+        return faults
+    }
+
     func run() throws {
+        if properties.properties { return try runProperties() }
         if !capture.isEmpty { return try runCaptures() }
         // PATTERN,PATTERN,...: the union, in catalogue order
         let parts = (pattern ?? "").split(separator: ",").map(String.init)
@@ -60,16 +70,7 @@ struct Conform: ParsableCommand {
         }
         guard !cases.isEmpty else { throw ValidationError("no case matches \(pattern ?? "")") }
         if live.target != "engine" { return try runLive(cases) }
-        var faults = Faults()
-        for f in fault {
-            switch f {
-            case "skip-probing": faults.skipProbing = true
-            case "shared-immediately": faults.answerSharedImmediately = true
-            case "no-cache-flush": faults.omitCacheFlush = true
-            case "own-echo-conflict": faults.conflictOnOwnEcho = true
-            default: throw ValidationError("unknown fault \(f)")
-            }
-        }
+        let faults = try parsedFaults()
         let clock = ContinuousClock()
         let started = clock.now
         let target = EngineTarget(seed: 0, faults: faults).name

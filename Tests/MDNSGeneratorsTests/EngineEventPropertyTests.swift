@@ -11,12 +11,12 @@ func hex(_ seed: UInt64) -> String { "0x" + String(seed, radix: 16) }
 struct EngineEventPropertyTests {
     static let length = 100
 
-    @Test("no unique record before probing (§8.1), TTL 0 only in goodbyes (§10.1), no cap exceeded, no trap")
+    @Test("no unique record before probing (§8.1), TTL 0 only in goodbyes (§10.1), shared answers delayed (§6), cache-flush on unique records (§10.2), conflicts resolved (§9), no cap exceeded, no trap")
     func invariantsHold() async {
-        await propertyCheck(count: 100, input: Gen.uint64()) { seed in
-            let s = EngineEventSequence(seed: seed, length: Self.length)
-            let r = s.run()
-            #expect(r.violations.isEmpty, "seed \(hex(seed)): \(r.violations.prefix(3))")
+        await propertyCheck(count: 100, input: eventGen(length: Self.length)) { v in
+            let s = v.sequence
+            let found = EventProperties.violations(s.run(), of: s)
+            #expect(found.isEmpty, "seed \(hex(s.seed)): \(found.prefix(3))")
         }
     }
 
@@ -82,12 +82,10 @@ struct EngineEventPropertyTests {
 
     @Test("two engines on one link with the same names end with distinct names or identical records (§8.2, §9)")
     func conflictsLeadToRenames() async {
-        await propertyCheck(count: 20, input: Gen.uint64()) { seed in
-            let s = EngineEventSequence(seed: seed, length: 60)
-            let r = s.run(engines: 2, settle: .seconds(60))
-            #expect(r.violations.isEmpty, "seed \(hex(seed)): \(r.violations.prefix(3))")
-            let clashes = Self.clashes(r)
-            #expect(clashes.isEmpty, "seed \(hex(seed)): \(clashes.prefix(3))")
+        await propertyCheck(count: 20, input: eventGen(length: 60, engines: 2)) { v in
+            let s = v.sequence
+            let found = EventProperties.violations(s.run(engines: 2, settle: .seconds(60)), of: s)
+            #expect(found.isEmpty, "seed \(hex(s.seed)): \(found.prefix(3))")
         }
     }
 
@@ -100,27 +98,7 @@ struct EngineEventPropertyTests {
         let names = Set(r.engines.indices.compactMap { k in r.registrations[k].first.flatMap { r.engines[k].responder.name(of: $0) } })
         #expect(names == [try! DNSName(parsing: "evhost.local"), try! DNSName(parsing: "evhost-2.local")])
         #expect(r.trace.contains { if case .report(.renamed) = $0.action { true } else { false } })
-        #expect(Self.clashes(r).isEmpty)
-    }
-
-    /// Names established by both engines on one interface whose unique records differ.
-    static func clashes(_ r: EngineRun) -> [String] {
-        guard r.engines.count == 2 else { return [] }
-        var out: [String] = []
-        func unique(_ k: Int, _ n: DNSName, _ i: InterfaceID) -> Set<RData> {
-            Set(r.engines[k].responder.liveRecords(on: i).filter { $0.name == n && $0.type != .ptr && $0.type != .nsec }.map(\.rdata))
-        }
-        for a in r.registrations[0] {
-            for b in r.registrations[1] {
-                guard let na = r.engines[0].responder.name(of: a), let nb = r.engines[1].responder.name(of: b), na == nb else { continue }
-                for i in r.engines[0].interfaces.map(\.id) where r.engines[0].responder.isEstablished(a, on: i)
-                    && r.engines[1].interfaces.contains(where: { $0.id == i }) && r.engines[1].responder.isEstablished(b, on: i) {
-                    let ua = unique(0, na, i), ub = unique(1, nb, i)
-                    if ua != ub { out.append("\(na) on \(i): \(ua) vs \(ub)") }
-                }
-            }
-        }
-        return out
+        #expect(EventProperties.clashes(r).isEmpty)
     }
 
     @Test("the generator reaches the engine's caps, conflicts, renames, tiebreaks and decode errors")
