@@ -65,6 +65,22 @@ public struct EventScript: Hashable, Sendable {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// A Swift Testing case that replays this script and expects every invariant to hold (paste
+    /// it into a test target that imports MDNSGenerators, keep it as a regression test).
+    public var swiftTestSnippet: String {
+        let seed = String(sequence.seed, radix: 16)
+        let body = text.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n")
+        return """
+            @Test("regression: event script from seed 0x\(seed)")
+            func eventScript\(seed)() throws {
+                let script = try EventScript(parsing: #\"\"\"
+            \(body)
+                    \"\"\"#)
+                #expect(script.violations().isEmpty)
+            }
+            """
+    }
+
     static func line(_ e: EngineEvent) -> String {
         func on(_ s: Set<InterfaceID>?) -> String { s.map { " on " + $0.sorted().map { String($0.rawValue) }.joined(separator: ",") } ?? "" }
         func txt(_ t: TXT) -> String { t.strings.map { " " + ScriptText.quote($0) }.joined() }

@@ -44,7 +44,8 @@ extension Conform {
         print("FAIL sequence \(f.index) (seed 0x\(String(f.itemSeed, radix: 16))): \(f.original.events.count) events shrunk to "
               + "\(f.minimal.sequence.events.count) in \(f.steps) steps (\(f.attempts) runs)")
         for v in f.violations.prefix(5) { print("  \(v)") }
-        print(f.minimal.text, terminator: "")
+        print(f.minimal.text)
+        print("As a Swift test:\n" + f.minimal.swiftTestSnippet)
         if let path = o.script { try writeFile(f.minimal.text, to: path) }
         throw ExitCode(1)
     }

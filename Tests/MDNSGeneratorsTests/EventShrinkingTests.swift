@@ -57,6 +57,16 @@ struct EventShrinkingTests {
         }
     }
 
+    @Test("the Swift test snippet carries the script as a raw string literal")
+    func snippet() throws {
+        let script = EventScript(sequence: EngineEventSequence(seed: 0x2a, length: 12), engines: 2)
+        let snippet = script.swiftTestSnippet
+        #expect(snippet.contains("func eventScript2a() throws {"))
+        #expect(snippet.contains("try EventScript(parsing: #\"\"\"\n"))
+        for line in script.text.split(separator: "\n") { #expect(snippet.contains("\n        " + line + "\n"), "\(line)") }
+        #expect(snippet.contains("\n        \"\"\"#)\n    #expect(script.violations().isEmpty)"))
+    }
+
     @Test("a bad script line is an error with its line number")
     func badLines() {
         for (text, line) in [("engines 2\nfrobnicate 3\n", 2), ("receive 1.2.3.4 5353 1 multicast 0g \"x\"\n", 1),
