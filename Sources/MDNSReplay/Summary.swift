@@ -33,7 +33,40 @@ public struct CaptureSummary: Sendable {
         public var sources: Set<IPAddress> = []
     }
 
-    struct ClaimKey: Hashable, Sendable { var name: DNSName; var type: RRType }
+    struct ClaimKey: Hashable, Sendable {
+        var name: DNSName
+        var type: RRType
+        /// One word per name into the hasher: names equal under ASCII folding (RFC 6762 §16)
+        /// fold to equal words, and one combine costs less than hashing every byte.
+        func hash(into h: inout Hasher) {
+            h.combine(Self.foldedWord(name))
+            h.combine(type)
+        }
+
+        static func foldedWord(_ n: DNSName) -> UInt64 {
+            n.wire.withUnsafeBytes { w in
+                var x = UInt64(w.count), i = 0
+                while i < w.count {
+                    var v: UInt64 = 0
+                    if w.count - i >= 8 { v = w.loadUnaligned(fromByteOffset: i, as: UInt64.self); i += 8 } else {
+                        for j in i..<w.count { v |= UInt64(w[j]) << (8 * UInt64(j - i)) }
+                        i = w.count
+                    }
+                    x = (x ^ lower8(v)) &* 0x9E37_79B9_7F4A_7C15
+                    x ^= x >> 29
+                }
+                return x
+            }
+        }
+
+        /// ASCII capitals to small letters in each byte of `w` (bytes from 0x80 unchanged).
+        static func lower8(_ w: UInt64) -> UInt64 {
+            let high: UInt64 = 0x8080_8080_8080_8080
+            let low7 = w & ~high
+            let upper = (low7 &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low7 &+ 0x2525_2525_2525_2525) & ~w & high
+            return w | (upper &>> 2)
+        }
+    }
 
     /// A record announced with TTL 0.
     public struct Goodbye: Hashable, Sendable {
@@ -152,7 +185,8 @@ public struct CaptureSummary: Sendable {
         if firstTime == nil { firstTime = d.timestamp }
         messages += 1
         kinds[kind, default: 0] += 1
-        if sources[d.source] != nil || room(sources.count) { sources[d.source, default: 0] += 1 } else { untracked += 1 }
+        if let i = sources.index(forKey: d.source) { sources.values[i] += 1 }
+        else if room(sources.count) { sources[d.source] = 1 } else { untracked += 1 }
     }
 
     mutating func add(_ d: UDPDatagram, _ p: MessageParser, _ kept: Kept) {
@@ -220,7 +254,9 @@ public struct CaptureSummary: Sendable {
             } else if let start = Self.serviceTypeOffset(ownerName) {
                 typeName.assignSuffix(of: ownerName, atWireOffset: start)
                 if let i = serviceTypes.index(forKey: typeName) {
-                    if !serviceTypes.values[i].contains(targetName) { serviceTypes.values[i].insert(targetName.detached) }
+                    // Listed under its type: its instance was added then (or the table was full, and stays so).
+                    if serviceTypes.values[i].contains(targetName) { break }
+                    serviceTypes.values[i].insert(targetName.detached)
                 } else if room(serviceTypes.count) { serviceTypes[typeName.detached] = [targetName.detached] }
                 if instances.index(forKey: targetName) == nil && room(instances.count) { instances[targetName.detached] = Instance(firstFrame: d.frame) }
             }
@@ -287,22 +323,28 @@ public struct CaptureSummary: Sendable {
         if let index, claims.values[index].count == 1, let only = claims.values[index].first, only.key == d.source,
            Self.contains(only.value.rdata, r, p) { return }
         let rdata = Self.detached(lookupRData(r, rdataNames, p))
-        let key = ClaimKey(name: ownerName.detached, type: r.type)
         var byKey = index.map { claims.values[$0] } ?? [:]
         if let index { claims.values[index] = [:] }   // byKey is the only copy while it changes
         var mine = byKey.removeValue(forKey: d.source) ?? (rdata: [], frame: d.frame)
         mine.rdata.insert(rdata)
         byKey[d.source] = mine
+        // One source alone cannot conflict with itself.
+        if byKey.count > 1 { findConflicts(byKey, mine, rdata, r.type, d) }
+        if let index { claims.values[index] = byKey } else { claims[ClaimKey(name: ownerName.detached, type: r.type)] = byKey }
+    }
+
+    /// Conflicts of `mine` (just claimed by `d.source` for `ownerName`) with the other sources' claims.
+    mutating func findConflicts(_ byKey: [IPAddress: (rdata: Set<RData>, frame: Int)], _ mine: (rdata: Set<RData>, frame: Int),
+                                _ rdata: RData, _ type: RRType, _ d: UDPDatagram) {
         for (other, theirs) in byKey.sorted(by: { ($0.value.frame, $0.key) < ($1.value.frame, $1.key) }) where other != d.source {
             guard theirs.rdata.isDisjoint(with: mine.rdata) else { continue }
             // One conflict per pair of data, however many addresses each host sent it from.
-            let pair = ["\(key.name)", "\(key.type)"] + [theirs.rdata.map(\.description).sorted().joined(separator: ","), rdata.description].sorted()
+            let pair = ["\(ownerName)", "\(type)"] + [theirs.rdata.map(\.description).sorted().joined(separator: ","), rdata.description].sorted()
             guard !conflictPairs.contains(pair), room(conflicts.count) else { continue }
             conflictPairs.insert(pair)
-            conflicts.append(Conflict(name: key.name, type: key.type, first: (other, theirs.rdata.map(\.description).sorted().first ?? "", theirs.frame),
+            conflicts.append(Conflict(name: ownerName.detached, type: type, first: (other, theirs.rdata.map(\.description).sorted().first ?? "", theirs.frame),
                                       second: (d.source, rdata.description, d.frame)))
         }
-        if let index { claims.values[index] = byKey } else { claims[key] = byKey }
     }
 
     /// Whether `known` holds the record's rdata: small sets are compared with the view, larger
