@@ -20,6 +20,12 @@ public struct MDNSEngine: Sendable {
     }
 
     public var configuration: Configuration { responder.configuration }
+
+    /// Restarts the randomness as `init` seeds it (EngineFuzz runs many inputs from one state).
+    mutating func reseed(_ seed: UInt64) {
+        responder.rng = SplitMix64(seed: seed)
+        querier.rng = SplitMix64(seed: seed ^ Querier.seedSalt)
+    }
     public var statistics: Statistics { responder.statistics }
     public var interfaces: [NetworkInterface] { responder.interfaces }
 

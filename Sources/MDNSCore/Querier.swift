@@ -49,9 +49,12 @@ public struct Querier: Sendable {
     /// `handleResponse`'s list of cache-flush records, empty between calls.
     var flushScratch: [ResourceRecord] = []
 
+    /// Keeps the querier's random sequence apart from the responder's under one seed.
+    static let seedSalt: UInt64 = 0x51E7_1ED0_CAC4_E000
+
     public init(configuration: QuerierConfiguration, seed: UInt64, interfaces: [NetworkInterface]) {
         self.configuration = configuration
-        rng = SplitMix64(seed: seed ^ 0x51E7_1ED0_CAC4_E000)
+        rng = SplitMix64(seed: seed ^ Self.seedSalt)
         self.interfaces = interfaces.sorted { $0.id < $1.id }
         cache = RecordCache(limits: configuration.limits)
     }
