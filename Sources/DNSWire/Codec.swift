@@ -11,8 +11,9 @@ extension Message {
         var p = try MessageParser(bytes)
         self.init(header: p.header)
         reserveCapacity(for: p.header)
-        while let q = try p.nextQuestion() { questions.append(p.question(q)) }
-        while let r = try p.nextRecord() { append(p.record(r), to: r.section) }
+        var names = DecodedNames()
+        while let q = try p.nextQuestion() { questions.append(p.question(q, names: &names)) }
+        while let r = try p.nextRecord() { append(p.record(r, names: &names), to: r.section) }
         if !options.allowTrailingBytes && p.trailingByteCount > 0 {
             throw DNSWireError(.trailingBytes, at: p.offset, "\(p.trailingByteCount) bytes after the last record")
         }

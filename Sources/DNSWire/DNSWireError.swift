@@ -71,4 +71,7 @@ public enum DNSLimits {
     /// Entries a decoded section makes room for at its first entry (instead of growing 1, 2, 4,
     /// 8…). A constant: counts decide only whether a section has entries, never a size.
     public static let decodeSectionCapacity = 8
+    /// Distinct names one owned decode remembers so that later names compressed to the same
+    /// bytes share their storage (`DecodedNames`); names past this many are copied each time.
+    public static let decodeSharedNames = 16
 }

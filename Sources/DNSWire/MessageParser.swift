@@ -297,7 +297,17 @@ public struct MessageParser {
     }
 
     public func record(_ r: RecordView) -> ResourceRecord {
-        ResourceRecord(name: name(r.name), rrclass: r.rrclass, cacheFlush: r.cacheFlush, ttl: r.ttl,
-                       rdata: RData(r.rdata, type: r.type, in: reader))
+        var names = DecodedNames()
+        return record(r, names: &names)
+    }
+
+    /// Owned copies for a whole decode: a name compressed to one already expanded shares its storage.
+    func question(_ q: QuestionView, names: inout DecodedNames) -> Question {
+        Question(name: names.name(q.name, in: reader), type: q.type, qclass: q.qclass, unicastResponse: q.unicastResponse)
+    }
+
+    func record(_ r: RecordView, names: inout DecodedNames) -> ResourceRecord {
+        ResourceRecord(name: names.name(r.name, in: reader), rrclass: r.rrclass, cacheFlush: r.cacheFlush, ttl: r.ttl,
+                       rdata: RData(r.rdata, type: r.type, in: reader, names: &names))
     }
 }

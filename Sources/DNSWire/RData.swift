@@ -101,22 +101,29 @@ extension WireReader {
 extension RData {
     /// Converts a view into owned rdata.
     init(_ view: RDataView, type: RRType, in r: WireReader) {
+        var names = DecodedNames()
+        self.init(view, type: type, in: r, names: &names)
+    }
+
+    /// Converts a view into owned rdata, names shared with the rest of the decode (`DecodedNames`).
+    init(_ view: RDataView, type: RRType, in r: WireReader, names: inout DecodedNames) {
+        func name(_ n: NameRef) -> DNSName { names.name(n, in: r) }
         switch view {
         case .a(let v): self = .a(v)
         case .aaaa(let v): self = .aaaa(v)
-        case .ptr(let n): self = .ptr(DNSName(n, in: r))
-        case .cname(let n): self = .cname(DNSName(n, in: r))
-        case .ns(let n): self = .ns(DNSName(n, in: r))
+        case .ptr(let n): self = .ptr(name(n))
+        case .cname(let n): self = .cname(name(n))
+        case .ns(let n): self = .ns(name(n))
         case .srv(let p, let w, let port, let t):
-            self = .srv(SRV(priority: p, weight: w, port: port, target: DNSName(t, in: r)))
+            self = .srv(SRV(priority: p, weight: w, port: port, target: name(t)))
         case .txt(let range): self = .txt(TXT(r, range))
         case .hinfo(let cpu, let os): self = .hinfo(HINFO(cpu: Array(r.slice(cpu)), os: Array(r.slice(os))))
-        case .nsec(let next, let bitmaps): self = .nsec(NSEC(nextName: DNSName(next, in: r), typeBitmaps: Array(r.slice(bitmaps))))
+        case .nsec(let next, let bitmaps): self = .nsec(NSEC(nextName: name(next), typeBitmaps: Array(r.slice(bitmaps))))
         case .opt(let range): self = .opt(OPT(r, range))
         case .soa(let m, let rn, let serial, let refresh, let retry, let expire, let minimum):
-            self = .soa(SOA(mname: DNSName(m, in: r), rname: DNSName(rn, in: r), serial: serial, refresh: refresh,
+            self = .soa(SOA(mname: name(m), rname: name(rn), serial: serial, refresh: refresh,
                             retry: retry, expire: expire, minimum: minimum))
-        case .mx(let pref, let ex): self = .mx(MX(preference: pref, exchange: DNSName(ex, in: r)))
+        case .mx(let pref, let ex): self = .mx(MX(preference: pref, exchange: name(ex)))
         case .opaque(let range): self = .opaque(type, Array(r.slice(range)))
         }
     }

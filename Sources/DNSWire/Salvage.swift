@@ -157,10 +157,11 @@ public struct SalvagedMessage: Hashable, Sendable {
         var m = Message(header: p.header)
         m.reserveCapacity(for: p.header)
         var dropped: [SalvageDrop] = []
+        var names = DecodedNames()
         while let e = try p.nextSalvaging() {
             switch e {
-            case .question(let q): m.questions.append(p.question(q))
-            case .record(let r): m.append(p.record(r), to: r.section)
+            case .question(let q): m.questions.append(p.question(q, names: &names))
+            case .record(let r): m.append(p.record(r, names: &names), to: r.section)
             case .dropped(let d): dropped.append(d)
             }
         }

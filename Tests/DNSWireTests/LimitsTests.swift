@@ -14,6 +14,27 @@ struct LimitsTests {
         #expect(Message().encoded().count == DNSLimits.headerLength)
     }
 
+    // MARK: decodeSharedNames
+
+    @Test func aNameCompressedToOneAlreadyDecodedSharesItsStorageUpToTheLimit() throws {
+        #expect(DNSLimits.decodeSharedNames == 16)
+        let limit = DNSLimits.decodeSharedNames
+        let names = try (0..<(limit + 4)).map { try DNSName(parsing: "host\($0).local") }
+        // Each name twice: an A record's owner, then the target of a PTR (a pointer to the first).
+        let m = Message(header: .response,
+                        answers: names.map { ResourceRecord(name: $0, ttl: 120, rdata: .a(IPv4Address(10, 0, 0, 1))) },
+                        additionals: names.map { ResourceRecord(name: .root, ttl: 120, rdata: .ptr($0)) })
+        func storage(_ n: DNSName) -> UnsafePointer<UInt8>? { n.wire.withUnsafeBufferPointer { $0.baseAddress } }
+        for decoded in [try Message(decoding: m.encoded()), try SalvagedMessage(decoding: m.encoded()).message] {
+            #expect(decoded.answers == m.answers && decoded.additionals == m.additionals)
+            for (i, (a, p)) in zip(decoded.answers, decoded.additionals).enumerated() {
+                guard case .ptr(let target) = p.rdata else { Issue.record("not a PTR"); continue }
+                // Past the limit the names are still right, only copied again.
+                #expect((storage(a.name) == storage(target)) == (i < limit), "name \(i)")
+            }
+        }
+    }
+
     // MARK: decodeSectionCapacity
 
     @Test func decodedSectionsStartWithTheSectionCapacityWhateverTheCount() throws {
