@@ -78,9 +78,16 @@ public struct TXT: Hashable, Sendable {
     }
 
     init(_ r: WireReader, _ range: ByteRange) {
-        var out: [[UInt8]] = []
-        var i = Int(range.lowerBound)
         let end = Int(range.upperBound)
+        var i = Int(range.lowerBound)
+        // RFC 6763 §6.1's empty TXT (one empty string) is the shared constant: no allocation.
+        if end - i == 1 && r.byte(at: i) == 0 { self = .empty; return }
+        var count = 0
+        while i < end { i += 1 + Int(r.byte(at: i)); count += 1 }
+        // Counted first: one allocation for the list instead of one per doubling.
+        var out: [[UInt8]] = []
+        out.reserveCapacity(count)
+        i = Int(range.lowerBound)
         while i < end {
             let n = Int(r.byte(at: i))
             out.append(Array(UnsafeRawBufferPointer(rebasing: r.bytes[(i + 1)..<(i + 1 + n)])))
