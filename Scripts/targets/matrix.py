@@ -5,14 +5,12 @@ and each target's summary.   python3 matrix.py OUT RUN.json..."""
 import json
 import sys
 
-SYMBOL = {"pass": "pass", "warn": "**warn**", "fail": "**FAIL**", "n/a": "n/a", "unsupported": "unsup."}
+SYMBOL = {"pass": "pass", "warn": "**warn**", "fail": "**FAIL**", "notApplicable": "n/a", "unsupported": "unsup."}
 
 
 def cases(run):
-    """The cases of one `mdns conform --json` document (schema mdns-conform/1: per device)."""
-    if "cases" in run:
-        return run["cases"]
-    return [c for d in run.get("devices", []) for c in d["cases"]]
+    """The cases of one `mdns conform --json` document (schema mdns-results/1)."""
+    return run["cases"]
 
 
 def short(target):
@@ -26,14 +24,14 @@ def main(out, paths):
             runs.append(json.load(f))
     with open(out + "/results.json", "w", encoding="utf-8") as f:
         json.dump(runs, f, indent=1, ensure_ascii=False)
-    names = [short(r["target"]) for r in runs]
+    names = [short(r["source"]) for r in runs]
     order, info, verdicts = [], {}, {}
     for r in runs:
         for c in cases(r):
             if c["id"] not in info:
                 order.append(c["id"])
                 info[c["id"]] = c
-            verdicts[(c["id"], short(r["target"]))] = c
+            verdicts[(c["id"], short(r["source"]))] = c
     lines = ["| case | section | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
     for cid in order:
         row = [SYMBOL.get(verdicts[(cid, n)]["verdict"], "?") if (cid, n) in verdicts else "" for n in names]

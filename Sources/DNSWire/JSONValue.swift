@@ -2,6 +2,9 @@
 /// command goes through it.
 public indirect enum JSONValue: Sendable {
     case string(String), int(Int), bool(Bool), null
+    /// A JSON number with a fraction (times in seconds); written in Swift's shortest round-trip
+    /// form, `null` when not finite (RFC 8259 §6 has no infinity or NaN).
+    case number(Double)
     case array([JSONValue])
     case object([(String, JSONValue)])
 
@@ -19,6 +22,7 @@ public indirect enum JSONValue: Sendable {
         switch self {
         case .string(let s): JSONValue.quote(s, to: &out)
         case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .number(let d): out.append(contentsOf: (d.isFinite ? d.description : "null").utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .null: out.append(contentsOf: "null".utf8)
         case .array(let a):

@@ -13,6 +13,9 @@ public enum CaptureConformance {
     public struct Device: Sendable {
         public var identity: DeviceIdentity
         public var findings: [Finding]
+        /// The device's packets classified, and its probe series (the results' timeline).
+        public var events: [Event] = []
+        public var series: [ProbeSeries] = []
         public var name: String { identity.name }
         public var addresses: [PCAP.IPAddress] { identity.addresses }
         public var roles: [Role] { identity.roles }
@@ -36,6 +39,8 @@ public enum CaptureConformance {
         /// Datagrams the capture saw twice (dropped before judging).
         public var duplicates = 0
         public var devices: [Device] = []
+        /// The mDNS datagrams judged (events and series index into them).
+        public var packets: [Packet] = []
         public var fileError: PCAPError?
         public init(file: String) { self.file = file }
     }
@@ -51,6 +56,7 @@ public enum CaptureConformance {
     public static func run(path: String, displayName: String? = nil, rules: [Rule] = rules) -> Report {
         var report = Report(file: displayName ?? path)
         let packets = read(path: path, into: &report)
+        report.packets = packets
         report.devices = judge(packets, rules: rules)
         return report
     }
@@ -59,7 +65,7 @@ public enum CaptureConformance {
     public static func judge(_ packets: [Packet], rules: [Rule] = rules) -> [Device] {
         identify(packets).map { d in
             let t = timeline(d, in: packets)
-            return Device(identity: d, findings: rules.map { finding($0, $0.judge(t), t) })
+            return Device(identity: d, findings: rules.map { finding($0, $0.judge(t), t) }, events: t.events, series: t.series)
         }
     }
 }

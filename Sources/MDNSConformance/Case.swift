@@ -104,6 +104,8 @@ public final class CaseContext {
     /// Every packet the target sent since the case started.
     public private(set) var observed: [ObservedPacket] = []
     public private(set) var evidence: [String] = []
+    /// The packets `cite` added to the evidence: the results' evidence frames.
+    public private(set) var cited: [ObservedPacket] = []
     /// The tester's own address (on-link, port 5353).
     public var tester = SocketAddress(.v4(IPv4Address(169, 254, 200, 10)))
     /// A second on-link peer.
@@ -186,6 +188,7 @@ public final class CaseContext {
     /// Adds a packet the target sent to the evidence.
     public func cite(_ p: ObservedPacket, _ label: String = "") {
         guard evidence.count < Self.maxEvidenceLines else { return }
+        cited.append(p)
         let dest: String
         switch p.destination {
         case .multicast: dest = "group"

@@ -11,6 +11,7 @@ public final class EngineTarget: ConformanceTarget {
     var serviceIDs: [RegistrationID?] = []
     var hostID: RegistrationID?
     var observedCount = 0
+    public private(set) var delivered: [ObservedPacket] = []
 
     public static let primaryAddress = IPAddress.v4(IPv4Address(169, 254, 1, 1))
     public static let primaryAddress6 = IPAddress.v6(IPv6Address("fe80::1")!)
@@ -58,6 +59,7 @@ public final class EngineTarget: ConformanceTarget {
     }
 
     public func deliver(_ bytes: [UInt8], from source: SocketAddress, to destination: Destination.Kind, link: Int) {
+        delivered.append(ObservedPacket(time: now, bytes: bytes, message: nil, source: source, destination: destination, link: link, hopLimit: nil))
         network.inject(Datagram(bytes: bytes, source: source, destination: destination), link: link)
     }
 

@@ -20,6 +20,7 @@ public final class LiveTarget: ConformanceTarget {
     var process: LiveProcess?
     var publication = Publication()
     var pending: [ObservedPacket] = []
+    public private(set) var delivered: [ObservedPacket] = []
     var withdrawn = false
     var lastLivenessCheck = Instant(nanoseconds: 0)
     /// Set when the device under test ended without being asked to.
@@ -38,8 +39,6 @@ public final class LiveTarget: ConformanceTarget {
     static let livenessInterval: Duration = .milliseconds(250)
     /// A hook's exit status for "this implementation cannot do that": 77, the skip status of Automake's test harness.
     public static let unsupportedStatus: Int32 = 77
-    static let group4 = PCAP.IPAddress.v4(0xE000_00FB)
-    static let group6 = PCAP.IPAddress.v6(0xFF02_0000_0000_0000, 0xFB)
 
     public init(adapter: LiveAdapter, link: LiveLink, directory: String) throws(LiveError) {
         self.adapter = adapter
@@ -117,13 +116,14 @@ public final class LiveTarget: ConformanceTarget {
     }
 
     public func deliver(_ bytes: [UInt8], from source: SocketAddress, to destination: Destination.Kind, link l: Int) {
+        delivered.append(ObservedPacket(time: now, bytes: bytes, message: nil, source: source, destination: destination, link: l, hopLimit: nil))
         let src = Self.pcapAddress(source.address)
         let dst: PCAP.IPAddress
         var port = mdnsPort
         var mac: [UInt8]
         switch destination {
         case .multicast:
-            dst = src.isIPv6 ? Self.group6 : Self.group4
+            dst = src.isIPv6 ? PCAP.IPAddress.mdnsGroup6 : PCAP.IPAddress.mdnsGroup4
             mac = FrameBuilder.destinationMAC(for: dst)
         case .unicast(let a):
             dst = Self.pcapAddress(a.address)
@@ -254,12 +254,7 @@ public final class LiveTarget: ConformanceTarget {
         return Instant(nanoseconds: t.totalNanoseconds + offset)
     }
 
-    static func pcapAddress(_ a: MDNSCore.IPAddress) -> PCAP.IPAddress {
-        switch a {
-        case .v4(let v): .v4(v.value)
-        case .v6(let v): .v6(v.high, v.low)
-        }
-    }
+    static func pcapAddress(_ a: MDNSCore.IPAddress) -> PCAP.IPAddress { PCAP.IPAddress(a) }
 
     static func coreAddress(_ a: PCAP.IPAddress) -> MDNSCore.IPAddress {
         switch a {

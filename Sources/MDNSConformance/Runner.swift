@@ -16,6 +16,8 @@ public struct CaseResult: Sendable {
     public var targetTime: Duration
     /// Capture frame numbers that decided the verdict (recordings only).
     public var frames: [Int] = []
+    /// The packets of the case's run (engine and live targets).
+    public var traffic: CaseTraffic?
 }
 
 /// Runs cases, each against a fresh target.
@@ -55,7 +57,8 @@ public enum ConformanceRunner {
         let o = c.run(ctx)
         return CaseResult(id: c.id, section: c.section, title: c.title, catalogue: c.catalogue, level: c.level,
                           citation: c.citation, verdict: c.level.judge(o.verdict), summary: o.summary, evidence: ctx.evidence,
-                          targetTime: target.now - t0)
+                          targetTime: target.now - t0,
+                          traffic: CaseTraffic(start: t0, sent: ctx.observed, delivered: target.delivered, cited: ctx.cited))
     }
 
     public static func run(_ cases: [ConformanceCase], seed: UInt64, makeTarget: (UInt64) -> ConformanceTarget,
@@ -157,46 +160,6 @@ public enum ConformanceReport {
         }
     }
 
-    /// The JSON schema version of `json`.
-    public static let schema = "mdns-conform/1"
-
-    /// The engine's results as one device.
-    public static func json(_ rs: [CaseResult], target: String, seed: UInt64, wallSeconds: Double) -> String {
-        let device = DeviceResults(name: target, addresses: [], hostNames: [], roles: ["responder", "querier"], packets: 0, cases: rs)
-        return json(kind: "engine", target: target, extra: "\"seed\":\(seed),", devices: [device], wallSeconds: wallSeconds)
-    }
-
-    /// One document: the target, totals over every device, then each device with its cases.
-    public static func json(kind: String, target: String, extra: String = "", devices: [DeviceResults], wallSeconds: Double) -> String {
-        let all = devices.flatMap(\.cases)
-        var out = "{\"schema\":\(quote(schema)),\"kind\":\(quote(kind)),\"target\":\(quote(target)),\(extra)\"runSeconds\":\(format(wallSeconds)),"
-        out += "\"totals\":\(totals(all)),"
-        out += "\"bySection\":{" + countsBySection(all.map { ($0.section, $0.id) }).map { "\(quote($0.section)):\($0.count)" }.joined(separator: ",") + "},"
-        out += "\"devices\":[" + devices.map { d in
-            "{\"name\":\(quote(d.name)),\"addresses\":[\(d.addresses.map(quote).joined(separator: ","))],"
-                + "\"hostNames\":[\(d.hostNames.map(quote).joined(separator: ","))],\"roles\":[\(d.roles.map(quote).joined(separator: ","))],"
-                + "\"packets\":\(d.packets),\"totals\":\(totals(d.cases)),\"cases\":[" + d.cases.map { caseJSON($0) }.joined(separator: ",") + "]}"
-        }.joined(separator: ",") + "],"
-        // Every case of every device once more at the top, named by device: one list to scan.
-        out += "\"cases\":[" + devices.flatMap { d in d.cases.map { caseJSON($0, device: d.name) } }.joined(separator: ",") + "]}"
-        return out
-    }
-
-    static func totals(_ rs: [CaseResult]) -> String {
-        let t = tally(rs)
-        return "{\"cases\":\(rs.count),\"pass\":\(t[.pass, default: 0]),\"warn\":\(t[.warn, default: 0]),\"fail\":\(t[.fail, default: 0]),"
-            + "\"notApplicable\":\(t[.notApplicable, default: 0]),\"unsupported\":\(t[.unsupported, default: 0])}"
-    }
-
-    static func caseJSON(_ r: CaseResult, device: String? = nil) -> String {
-        "{" + (device.map { "\"device\":\(quote($0))," } ?? "") + "\"id\":\(quote(r.id)),\"section\":\(quote(r.section)),\"title\":\(quote(r.title)),"
-            + "\"level\":\(quote(r.level.rawValue)),\"citation\":\(quote(r.citation)),"
-            + "\"catalogue\":[\(r.catalogue.map(quote).joined(separator: ","))],\"verdict\":\(quote(r.verdict.rawValue)),"
-            + "\"summary\":\(quote(r.summary)),\"targetSeconds\":\(format(r.targetTime.seconds)),"
-            + "\"frames\":[\(r.frames.map(String.init).joined(separator: ","))],"
-            + "\"evidence\":[\(r.evidence.map(quote).joined(separator: ","))]}"
-    }
-
     public static func junit(_ rs: [CaseResult], target: String, wallSeconds: Double) -> String {
         junit([DeviceResults(name: target, addresses: [], hostNames: [], roles: [], packets: 0, cases: rs)], wallSeconds: wallSeconds)
     }
@@ -235,8 +198,6 @@ public enum ConformanceReport {
         let ms = String(v % 1000)
         return "\(v / 1000).\(String(repeating: "0", count: 3 - ms.count))\(ms)"
     }
-
-    public static func quote(_ s: String) -> String { JSONValue.string(s).text }
 
     static func xml(_ s: String) -> String {
         var out = ""

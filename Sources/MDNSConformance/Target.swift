@@ -49,7 +49,8 @@ public struct Publication: Sendable {
     public var hostName: DNSName { (try? DNSName.local.prepending(hostLabel)) ?? .local }
 }
 
-/// A packet the target sent, with the time it appeared on the link.
+/// A packet on the target's link with the time it appeared there: one the target sent, or one
+/// the tester delivered to it (`ConformanceTarget.delivered`).
 public struct ObservedPacket: Sendable {
     public var time: Instant
     public var bytes: [UInt8]
@@ -78,6 +79,9 @@ public protocol ConformanceTarget: AnyObject {
     func start(_ publication: Publication)
     /// Puts a datagram on `link` from `source`, to the mDNS group or to the target's unicast address.
     func deliver(_ bytes: [UInt8], from source: SocketAddress, to destination: Destination.Kind, link: Int)
+    /// Every datagram delivered so far, in order (`message` not decoded): the tester's half of
+    /// a case's traffic, for the results' frames and timeline.
+    var delivered: [ObservedPacket] { get }
     /// Lets time run until `deadline`, or until the target sends a packet for which `stop` is true.
     /// Returns the target's packets in that span, in order.
     func advance(until deadline: Instant, stop: ((ObservedPacket) -> Bool)?) -> [ObservedPacket]

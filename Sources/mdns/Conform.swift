@@ -79,7 +79,9 @@ struct Conform: ParsableCommand {
         }
         let wall = (clock.now - started).seconds
         if json {
-            print(ConformanceReport.json(results, target: target, seed: seed, wallSeconds: wall))
+            let t = ResultsTarget(id: "engine", name: target, roles: ["responder", "querier"],
+                                  addresses: [EngineTarget.primaryAddress, EngineTarget.primaryAddress6].map { "\($0)" }, hostNames: [], packets: 0, timeline: [])
+            print(ConformanceReport.results(results, kind: .engine, target: t, seed: seed, runSeconds: wall).text)
         } else {
             print(ConformanceReport.text(results, target: target, seed: seed, verbose: verbose), terminator: "")
             let virtual = results.reduce(Duration.zero) { $0 + $1.targetTime }
@@ -108,9 +110,7 @@ struct Conform: ParsableCommand {
             let r = CaptureConformance.run(path: f, rules: rules)
             let devices = r.devices.map(CaptureConformance.results)
             if json {
-                var extra = "\"capture\":{\"datagrams\":\(r.datagrams),\"undecodable\":\(r.undecodable),\"ignored\":\(r.ignored),\"duplicates\":\(r.duplicates),"
-                extra += "\"error\":\(r.fileError.map { ConformanceReport.quote("\($0)") } ?? "null")},"
-                print(ConformanceReport.json(kind: "capture", target: f, extra: extra, devices: devices, wallSeconds: (clock.now - started).seconds))
+                print(CaptureConformance.results(r, runSeconds: (clock.now - started).seconds).text)
             } else {
                 print(CaptureConformance.text(r, verbose: verbose), terminator: "")
             }

@@ -55,7 +55,9 @@ extension Conform {
         let wall = (clock.now - started).seconds
         let name = adapter.name + " (live)"
         if json {
-            print(ConformanceReport.json(results, target: name, seed: seed, wallSeconds: wall))
+            let t = ResultsTarget(id: adapter.name, name: name, implementation: adapter.name, roles: ["responder"],
+                                  addresses: ["\(LiveLink.dutAddress4)", "\(LiveLink.dutAddress6)"], hostNames: [], packets: 0, timeline: [])
+            print(ConformanceReport.results(results, kind: .live, target: t, seed: seed, runSeconds: wall).text)
         } else {
             print(ConformanceReport.text(results, target: name, seed: seed, verbose: verbose), terminator: "")
             print("Run time: \(format(wall)) s real time, \(live.jobs) jobs; pcaps in \(options.output)/CASE-ID/case.pcap")

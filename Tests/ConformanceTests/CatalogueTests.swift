@@ -102,12 +102,15 @@ struct CatalogueTests {
         let counts = ConformanceReport.countsBySection(rs.map { ($0.section, $0.id) })
         #expect(counts.map(\.section) == ["RFC 6762 §8.1", "RFC 6762 §11"])
         #expect(counts.map(\.count) == [2, 1])
-        let json = ConformanceReport.json(rs, target: "t", seed: 1, wallSeconds: 0.25)
-        #expect(json.hasPrefix("{\"schema\":\"mdns-conform/1\",\"kind\":\"engine\",\"target\":\"t\",\"seed\":1,\"runSeconds\":0.250,\"totals\":{\"cases\":3,\"pass\":1,\"warn\":0,\"fail\":1,\"notApplicable\":0,\"unsupported\":1}"))
-        #expect(json.contains("\"devices\":[{\"name\":\"t\",\"addresses\":[],\"hostNames\":[],\"roles\":[\"responder\",\"querier\"]"))
+        let target = ResultsTarget(id: "e", name: "t", roles: ["responder", "querier"], addresses: ["169.254.1.1"], hostNames: [], packets: 0, timeline: [])
+        let json = ConformanceReport.results(rs, kind: .engine, target: target, seed: 1, runSeconds: 0.25).text
+        #expect(json.hasPrefix("{\"schema\":\"mdns-results/1\",\"kind\":\"engine\",\"source\":\"t\",\"seed\":1,\"runSeconds\":0.25,\"totals\":{\"cases\":3,\"pass\":1,\"warn\":0,\"fail\":1,\"notApplicable\":0,\"unsupported\":1}"))
+        #expect(json.contains("\"targets\":[{\"id\":\"e\",\"name\":\"t\",\"roles\":[\"responder\",\"querier\"],\"addresses\":[\"169.254.1.1\"]"))
         #expect(json.contains("\"level\":\"must\""))
-        // Every case once more at the top level, with its device (scripts read `cases`).
-        #expect(json.contains("],\"cases\":[{\"device\":\"t\",\"id\":\"rfc6762-8.1-probe-timing\""))
+        #expect(json.contains("\"cases\":[{\"target\":\"e\",\"id\":\"rfc6762-8.1-probe-timing\""))
+        // The failing case carries its frames as evidence; the passing one only marks, without frames.
+        #expect(json.contains("{\"t\":0.117885,\"kind\":\"probe\",\"frame\":null,\"name\":\"bct-host.local.\",\"case\":\"rfc6762-8.1-probe-timing\"}"))
+        #expect(json.contains("\"frames\":[{\"index\":0,\"t\":"))
         let xml = ConformanceReport.junit(rs, target: "t", wallSeconds: 1)
         #expect(xml.contains("<testsuites name=\"mdns conform\" tests=\"3\" failures=\"1\""))
         #expect(xml.contains("<skipped message=\"target lacks ipHeaders\"/>"))
