@@ -199,6 +199,29 @@ public struct DNSName: Hashable, Sendable, Comparable {
 
     static let maxLabels = 128
 
+    /// A key whose byte order is the order of `<`: the labels from the right, folded, each ended
+    /// by 0x00, with 0x00 and 0x01 inside a label written 0x01 0x01 and 0x01 0x02 (so the end of a
+    /// label sorts before any byte of a longer one). Sorting many names: one key each, then byte
+    /// comparisons, instead of a label walk per comparison.
+    public var canonicalSortKey: [UInt8] {
+        wire.withUnsafeBufferPointer { w in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxLabels) { offsets in
+                var key: [UInt8] = []
+                key.reserveCapacity(w.count + 4)
+                var i = Self.labelOffsets(w, into: offsets, at: 0) - 1
+                while i >= 0 {
+                    let x = Int(offsets[i])
+                    for b in w[(x + 1)...(x + Int(w[x]))] {
+                        if b < 2 { key.append(1); key.append(b + 1) } else { key.append(ASCII.lower(b)) }
+                    }
+                    key.append(0)
+                    i -= 1
+                }
+                return key
+            }
+        }
+    }
+
     /// Writes where each label starts to `out[base...]`; returns the number of labels.
     private static func labelOffsets(_ w: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, at base: Int) -> Int {
         var i = 0, n = 0

@@ -7,17 +7,34 @@ extension DNSName: CustomStringConvertible, LosslessStringConvertible {
         // One string, written in place: an escape is at most 4 bytes per byte of the name.
         return wire.withUnsafeBufferPointer { w in
             String(unsafeUninitializedCapacity: w.count * Presentation.maxEscapedBytesPerByte) { out in
-                var at = 0, i = 0
-                while w[i] != 0 {
-                    let n = Int(w[i])
-                    at = Presentation.escape(UnsafeBufferPointer(rebasing: w[(i + 1)..<(i + 1 + n)]), into: out, at: at)
-                    out[at] = UInt8(ascii: ".")
-                    at += 1
-                    i += 1 + n
-                }
-                return at
+                Self.writeLabels(w, into: out, at: 0)
             }
         }
+    }
+
+    /// Appends the presentation form (`description`) to `out` as UTF-8, with no `String` made:
+    /// for renderers that write many names into one buffer.
+    public func appendDescription(to out: inout [UInt8]) {
+        if isRoot { out.append(UInt8(ascii: ".")); return }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: wire.count * Presentation.maxEscapedBytesPerByte))
+        let end = wire.withUnsafeBufferPointer { w in
+            out.withUnsafeMutableBufferPointer { Self.writeLabels(w, into: $0, at: start) }
+        }
+        out.removeSubrange(end...)
+    }
+
+    /// Each label of wire form `w`, escaped and followed by a dot, from `at`; returns the end.
+    static func writeLabels(_ w: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        var at = start, i = 0
+        while w[i] != 0 {
+            let n = Int(w[i])
+            at = Presentation.escape(UnsafeBufferPointer(rebasing: w[(i + 1)..<(i + 1 + n)]), into: out, at: at)
+            out[at] = UInt8(ascii: ".")
+            at += 1
+            i += 1 + n
+        }
+        return at
     }
 
     /// Parses presentation format; a trailing dot is optional. Returns nil on bad input;

@@ -25,6 +25,19 @@ extension RData: CustomStringConvertible {
     }
 }
 
+extension RData {
+    /// Appends `description` to `out` as UTF-8; names go in as bytes, with no `String` made.
+    public func appendDescription(to out: inout [UInt8]) {
+        switch self {
+        case .ptr(let n), .cname(let n), .ns(let n): n.appendDescription(to: &out)
+        case .srv(let s):
+            out += "\(s.priority) \(s.weight) \(s.port) ".utf8
+            s.target.appendDescription(to: &out)
+        default: out += description.utf8
+        }
+    }
+}
+
 extension ResourceRecord: CustomStringConvertible {
     public var description: String {
         if type == .opt {

@@ -17,7 +17,16 @@ public struct CaptureSummary: Sendable {
             if let f, frames.count < CaptureSummary.maxListedFrames { frames.append(f) }
         }
         var text: String {
-            frames.map(String.init).joined(separator: ", ") + (count > frames.count ? ", ... (\(count - frames.count) more)" : "")
+            var o = TextOut(capacity: 64)
+            write(to: &o)
+            return o.string
+        }
+        func write(to o: inout TextOut) {
+            for (i, f) in frames.enumerated() {
+                if i > 0 { o.put(", ") }
+                o.put(f)
+            }
+            if count > frames.count { o.put(", ... ("); o.put(count - frames.count); o.put(" more)") }
         }
     }
 
@@ -72,7 +81,13 @@ public struct CaptureSummary: Sendable {
     public struct Goodbye: Hashable, Sendable {
         public var name: DNSName
         public var rdata: RData
-        var text: String { "\(name) \(rdata.type) \(rdata)" }
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+        /// `name type rdata` as UTF-8.
+        var bytes: [UInt8] {
+            var o = TextOut(capacity: 128)
+            o.put(name); o.put(" "); o.put(rdata.type.description); o.put(" "); rdata.appendDescription(to: &o.bytes)
+            return o.bytes
+        }
     }
 
     public struct Conflict: Sendable {
@@ -398,49 +413,74 @@ public struct CaptureSummary: Sendable {
     // MARK: rendering
 
     public var text: String {
-        var o = "== \(file)\n"
-        o += "frames \(frames), mDNS messages \(messages) (queries \(queries), responses \(responses), malformed \(kinds[.malformed] ?? 0))\n"
+        var o = TextOut(capacity: 64 * 1024)
+        o.put("== "); o.put(file)
+        o.put("\nframes "); o.put(frames); o.put(", mDNS messages "); o.put(messages)
+        o.put(" (queries "); o.put(queries); o.put(", responses "); o.put(responses)
+        o.put(", malformed "); o.put(kinds[.malformed] ?? 0); o.put(")\n")
         let kindText = ReplayMessage.Kind.allCases.compactMap { k in kinds[k].map { "\(k.rawValue) \($0)" } }
-        o += "kinds: " + (kindText.isEmpty ? "none" : kindText.joined(separator: ", ")) + "\n"
-        o += "decode errors: " + list(decodeErrors.map { ($0.key.rawValue, $0.value) }) + "\n"
-        if trailing.count > 0 { o += "trailing bytes accepted: \(trailing.count) (frames \(trailing.text))\n" }
-        o += "skipped frames: " + list(skipped.map { ($0.key.rawValue, $0.value) }) + "\n"
-        if let e = fileError { o += "file error: \(e)\n" }
-        o += "sources (\(sources.count)):"
-        for (a, n) in sources.sorted(by: { $0.key < $1.key }) { o += " \(a) (\(n))" }
-        o += "\nhosts (\(hosts.count)):\n"
-        for (n, addrs) in hosts.sorted(by: { $0.key < $1.key }) {
-            o += "  \(n) " + addressesInOrder(addrs).joined(separator: " ") + "\n"
-        }
-        o += "service types (\(serviceTypes.count)):\n"
-        for (t, inst) in serviceTypes.sorted(by: { $0.key < $1.key }) {
-            o += "  \(t) (\(inst.count) instance\(inst.count == 1 ? "" : "s"))\n"
-        }
-        o += "queried service types (\(queriedTypes.count)):" + queriedTypes.sorted().map { " \($0)" }.joined() + "\n"
-        o += "instances (\(instances.count)):\n"
-        for (n, i) in instances.sorted(by: { $0.key < $1.key }) {
-            o += "  \(n)"
-            if let s = i.srv { o += " -> \(s.target):\(s.port)" }
-            if let t = i.txt { o += " txt " + RData.txt(t).description }
-            o += "\n"
-        }
-        o += "probes (\(probes.count) names, \(kinds[.probe] ?? 0) messages):\n"
-        for (n, p) in probes.sorted(by: { $0.key < $1.key }) {
-            o += "  \(n) x\(p.count) from " + p.sources.sorted().map(\.description).joined(separator: " ") + " (first frame \(p.firstFrame))\n"
-        }
-        o += "goodbyes (\(goodbyes.count) records):\n"
-        for (k, f) in goodbyes.map({ ($0.key.text, $0.value) }).sorted(by: { $0.0 < $1.0 }) { o += "  \(k) (frames \(f.text))\n" }
-        o += "conflicts (\(conflicts.count)):\n"
-        for c in conflicts {
-            o += "  \(c.name) \(c.type): \(c.first.rdata) from \(c.first.source) (frame \(c.first.frame)) vs \(c.second.rdata) from \(c.second.source) (frame \(c.second.frame))\n"
-        }
-        if untracked > 0 { o += "untracked entries (past \(Self.maxTrackedEntries) per table): \(untracked)\n" }
-        return o
+        o.put("kinds: "); o.put(kindText.isEmpty ? "none" : kindText.joined(separator: ", ")); o.put("\n")
+        o.put("decode errors: "); list(decodeErrors.map { ($0.key.rawValue, $0.value) }, to: &o); o.put("\n")
+        if trailing.count > 0 { o.put("trailing bytes accepted: "); o.put(trailing.count); o.put(" (frames "); trailing.write(to: &o); o.put(")\n") }
+        o.put("skipped frames: "); list(skipped.map { ($0.key.rawValue, $0.value) }, to: &o); o.put("\n")
+        if let e = fileError { o.put("file error: \(e)\n") }
+        o.put("sources ("); o.put(sources.count); o.put("):")
+        for (a, n) in sources.sorted(by: { $0.key < $1.key }) { o.put(" "); o.put(a.description); o.put(" ("); o.put(n); o.put(")") }
+        writeNames(to: &o)
+        writeEvents(to: &o)
+        return o.string
     }
 
-    func list(_ items: [(String, FrameList)]) -> String {
-        if items.isEmpty { return "none" }
-        return items.sorted { $0.0 < $1.0 }.map { "\($0.0) x\($0.1.count) (frames \($0.1.text))" }.joined(separator: "; ")
+    /// Hosts, service types and instances.
+    func writeNames(to o: inout TextOut) {
+        o.put("\nhosts ("); o.put(hosts.count); o.put("):\n")
+        for (n, addrs) in hosts.sortedByName() {
+            o.put("  "); o.put(n)
+            for a in addressesInOrder(addrs) { o.put(" "); o.put(a) }
+            o.put("\n")
+        }
+        o.put("service types ("); o.put(serviceTypes.count); o.put("):\n")
+        for (t, inst) in serviceTypes.sortedByName() {
+            o.put("  "); o.put(t); o.put(" ("); o.put(inst.count); o.put(inst.count == 1 ? " instance)\n" : " instances)\n")
+        }
+        o.put("queried service types ("); o.put(queriedTypes.count); o.put("):")
+        for t in queriedTypes.sorted() { o.put(" "); o.put(t) }
+        o.put("\ninstances ("); o.put(instances.count); o.put("):\n")
+        for (n, i) in instances.sortedByName() {
+            o.put("  "); o.put(n)
+            if let s = i.srv { o.put(" -> "); o.put(s.target); o.put(":"); o.put(Int(s.port)) }
+            if let t = i.txt { o.put(" txt "); o.put(RData.txt(t).description) }
+            o.put("\n")
+        }
+    }
+
+    /// Probes, goodbyes, conflicts and what went untracked.
+    func writeEvents(to o: inout TextOut) {
+        o.put("probes ("); o.put(probes.count); o.put(" names, "); o.put(kinds[.probe] ?? 0); o.put(" messages):\n")
+        for (n, p) in probes.sortedByName() {
+            o.put("  "); o.put(n); o.put(" x"); o.put(p.count); o.put(" from")
+            for s in p.sources.sorted() { o.put(" "); o.put(s.description) }
+            o.put(" (first frame "); o.put(p.firstFrame); o.put(")\n")
+        }
+        o.put("goodbyes ("); o.put(goodbyes.count); o.put(" records):\n")
+        // Sorted by their text, byte by byte (UTF-8 order is code point order).
+        let entries = Array(goodbyes), texts = entries.map(\.key.bytes)
+        for i in TextOut.sortedIndices(texts) {
+            o.put("  "); o.bytes += texts[i]; o.put(" (frames "); entries[i].value.write(to: &o); o.put(")\n")
+        }
+        o.put("conflicts ("); o.put(conflicts.count); o.put("):\n")
+        for c in conflicts {
+            o.put("  \(c.name) \(c.type): \(c.first.rdata) from \(c.first.source) (frame \(c.first.frame)) vs \(c.second.rdata) from \(c.second.source) (frame \(c.second.frame))\n")
+        }
+        if untracked > 0 { o.put("untracked entries (past \(Self.maxTrackedEntries) per table): \(untracked)\n") }
+    }
+
+    func list(_ items: [(String, FrameList)], to o: inout TextOut) {
+        if items.isEmpty { o.put("none"); return }
+        for (i, (name, frames)) in items.sorted(by: { $0.0 < $1.0 }).enumerated() {
+            if i > 0 { o.put("; ") }
+            o.put(name); o.put(" x"); o.put(frames.count); o.put(" (frames "); frames.write(to: &o); o.put(")")
+        }
     }
 
     /// Addresses in address order (IPv4 first; text order for anything that is not an address).
