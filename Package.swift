@@ -41,6 +41,9 @@ let package = Package(
         // layer 2: replay of captures through the codec
         .target(name: "MDNSReplay", dependencies: ["PCAP", "DNSWire", "MDNSCore"]),
 
+        // layer 2: results documents (mdns-results/1) as one self-contained HTML page (stdlib only)
+        .target(name: "MDNSReport"),
+
         // layer 2: seeded generators and structure-aware mutators; fuzz targets as plain functions
         .target(name: "MDNSGenerators", dependencies: ["DNSWire", "MDNSCore"]),
         .target(name: "FuzzTargets", dependencies: ["DNSWire", "MDNSCore", "PCAP"]),
@@ -65,6 +68,7 @@ let package = Package(
                 "MDNSReplay",
                 "MDNSGenerators",
                 "MDNSConformance",
+                "MDNSReport",
                 "MDNS",
                 "MDNSCore",
                 .product(name: "Logging", package: "swift-log"),
@@ -85,6 +89,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "MDNSReportTests", dependencies: ["MDNSReport"], exclude: ["Fixtures"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets", "MDNSGenerators", "DNSWire"]),
         .testTarget(
             name: "DNSWireTests",
