@@ -33,6 +33,9 @@ struct Conform: ParsableCommand {
     @Option(help: "Also write a JUnit XML report to this file.")
     var junit: String?
 
+    @Option(help: "Also write the results as one self-contained HTML page to this file (matrix, timelines, evidence; as mdns report --html).")
+    var html: String?
+
     @Flag(name: .shortAndLong, help: "Print evidence for passing cases too.")
     var verbose = false
 
@@ -78,10 +81,12 @@ struct Conform: ParsableCommand {
             if !json { stderr("\(r.verdict.rawValue.uppercased()) \(r.id)\n") }
         }
         let wall = (clock.now - started).seconds
+        let t = ResultsTarget(id: "engine", name: target, roles: ["responder", "querier"],
+                              addresses: [EngineTarget.primaryAddress, EngineTarget.primaryAddress6].map { "\($0)" }, hostNames: [], packets: 0, timeline: [])
+        let document = json || html != nil ? ConformanceReport.results(results, kind: .engine, target: t, seed: seed, runSeconds: wall).text : ""
+        if let html { try writeReport(html, json: document) }
         if json {
-            let t = ResultsTarget(id: "engine", name: target, roles: ["responder", "querier"],
-                                  addresses: [EngineTarget.primaryAddress, EngineTarget.primaryAddress6].map { "\($0)" }, hostNames: [], packets: 0, timeline: [])
-            print(ConformanceReport.results(results, kind: .engine, target: t, seed: seed, runSeconds: wall).text)
+            print(document)
         } else {
             print(ConformanceReport.text(results, target: target, seed: seed, verbose: verbose), terminator: "")
             let virtual = results.reduce(Duration.zero) { $0 + $1.targetTime }
@@ -104,13 +109,16 @@ struct Conform: ParsableCommand {
         guard !rules.isEmpty else { throw ValidationError("no capture rule matches \(pattern ?? "")") }
         var failed = false
         var suites: [ConformanceReport.DeviceResults] = []
+        var documents: [String] = []
         let clock = ContinuousClock()
         for f in capture {
             let started = clock.now
             let r = CaptureConformance.run(path: f, rules: rules)
             let devices = r.devices.map(CaptureConformance.results)
+            let document = json || html != nil ? CaptureConformance.results(r, runSeconds: (clock.now - started).seconds).text : ""
+            documents.append(document)
             if json {
-                print(CaptureConformance.results(r, runSeconds: (clock.now - started).seconds).text)
+                print(document)
             } else {
                 print(CaptureConformance.text(r, verbose: verbose), terminator: "")
             }
@@ -118,6 +126,7 @@ struct Conform: ParsableCommand {
             if r.fileError != nil || r.devices.contains(where: { failOn.fails($0.worst) }) { failed = true }
         }
         if let junit { try writeFile(ConformanceReport.junit(suites, wallSeconds: 0), to: junit) }
+        if let html { try writeReport(html, json: documents.joined(separator: "\n")) }
         if failed { throw ExitCode(1) }
     }
 

@@ -54,10 +54,12 @@ extension Conform {
         if tty { stderrWrite("\r\u{1B}[K") }
         let wall = (clock.now - started).seconds
         let name = adapter.name + " (live)"
+        let t = ResultsTarget(id: adapter.name, name: name, implementation: adapter.name, roles: ["responder"],
+                              addresses: ["\(LiveLink.dutAddress4)", "\(LiveLink.dutAddress6)"], hostNames: [], packets: 0, timeline: [])
+        let document = json || html != nil ? ConformanceReport.results(results, kind: .live, target: t, seed: seed, runSeconds: wall).text : ""
+        if let html { try writeReport(html, json: document) }
         if json {
-            let t = ResultsTarget(id: adapter.name, name: name, implementation: adapter.name, roles: ["responder"],
-                                  addresses: ["\(LiveLink.dutAddress4)", "\(LiveLink.dutAddress6)"], hostNames: [], packets: 0, timeline: [])
-            print(ConformanceReport.results(results, kind: .live, target: t, seed: seed, runSeconds: wall).text)
+            print(document)
         } else {
             print(ConformanceReport.text(results, target: name, seed: seed, verbose: verbose), terminator: "")
             print("Run time: \(format(wall)) s real time, \(live.jobs) jobs; pcaps in \(options.output)/CASE-ID/case.pcap")
