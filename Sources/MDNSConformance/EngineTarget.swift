@@ -59,7 +59,11 @@ public final class EngineTarget: ConformanceTarget {
     }
 
     public func deliver(_ bytes: [UInt8], from source: SocketAddress, to destination: Destination.Kind, link: Int) {
-        delivered.append(ObservedPacket(time: now, bytes: bytes, message: nil, source: source, destination: destination, link: link, hopLimit: nil))
+        // Bounded: a case's results keep only the first CaseTraffic.maxPackets anyway, and a
+        // flood delivers millions (DESIGN rule 4: state is bounded under spoofed floods).
+        if delivered.count < CaseTraffic.maxPackets {
+            delivered.append(ObservedPacket(time: now, bytes: bytes, message: nil, source: source, destination: destination, link: link, hopLimit: nil))
+        }
         network.inject(Datagram(bytes: bytes, source: source, destination: destination), link: link)
     }
 

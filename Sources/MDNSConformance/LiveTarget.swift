@@ -116,7 +116,11 @@ public final class LiveTarget: ConformanceTarget {
     }
 
     public func deliver(_ bytes: [UInt8], from source: SocketAddress, to destination: Destination.Kind, link l: Int) {
-        delivered.append(ObservedPacket(time: now, bytes: bytes, message: nil, source: source, destination: destination, link: l, hopLimit: nil))
+        // Bounded: a case's results keep only the first CaseTraffic.maxPackets anyway, and a
+        // flood delivers millions (DESIGN rule 4: state is bounded under spoofed floods).
+        if delivered.count < CaseTraffic.maxPackets {
+            delivered.append(ObservedPacket(time: now, bytes: bytes, message: nil, source: source, destination: destination, link: l, hopLimit: nil))
+        }
         let src = Self.pcapAddress(source.address)
         let dst: PCAP.IPAddress
         var port = mdnsPort

@@ -79,7 +79,7 @@ public protocol ConformanceTarget: AnyObject {
     func start(_ publication: Publication)
     /// Puts a datagram on `link` from `source`, to the mDNS group or to the target's unicast address.
     func deliver(_ bytes: [UInt8], from source: SocketAddress, to destination: Destination.Kind, link: Int)
-    /// Every datagram delivered so far, in order (`message` not decoded): the tester's half of
+    /// The first `CaseTraffic.maxPackets` datagrams delivered, in order (`message` not decoded): the tester's half of
     /// a case's traffic, for the results' frames and timeline.
     var delivered: [ObservedPacket] { get }
     /// Lets time run until `deadline`, or until the target sends a packet for which `stop` is true.
