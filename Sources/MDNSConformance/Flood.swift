@@ -91,7 +91,11 @@ public enum SpoofedFlood {
     /// Runs the flood: `messages` datagrams, 100 µs apart in virtual time, from rotating spoofed
     /// on-link sources: half responses (a unique A, a PTR under a unique type, that instance's SRV),
     /// a quarter queries (a unique question and known answer), a quarter TC queries.
-    public static func run(messages: Int, seed: UInt64 = 11, limits: QuerierLimits = QuerierLimits()) -> Report {
+    /// `judgeMemory` checks the peak growth against `maxPeakGrowthKiB`; VmHWM is the whole
+    /// process's, so only a process of its own (FloodCheck) can judge it: a test process running
+    /// other suites at the same time records the figure and leaves the verdict to FloodCheck.
+    public static func run(messages: Int, seed: UInt64 = 11, limits: QuerierLimits = QuerierLimits(),
+                           judgeMemory: Bool = true) -> Report {
         var qc = QuerierConfiguration()
         qc.limits = limits
         var engine = MDNSEngine(configuration: Configuration(seed: seed), interfaces: [eth0], querier: qc)
@@ -182,7 +186,7 @@ public enum SpoofedFlood {
         check(r.peerBrowsedAfter, "the browse lost the peer")
         check(r.newBrowseFindsPeer, "a new browse does not find the peer")
         check(r.serviceAnswered, "the registered service is not answered")
-        if let g = r.peakGrowthKiB { check(g <= maxPeakGrowthKiB, "peak memory grew \(g) KiB > \(maxPeakGrowthKiB) KiB") }
+        if judgeMemory, let g = r.peakGrowthKiB { check(g <= maxPeakGrowthKiB, "peak memory grew \(g) KiB > \(maxPeakGrowthKiB) KiB") }
         return r
     }
 
