@@ -191,7 +191,7 @@ public struct MessageParser {
     public var isAtEnd: Bool { questionsLeft == 0 && answersLeft == 0 && authoritiesLeft == 0 && additionalsLeft == 0 }
 
     /// Bytes after the last announced record (valid once `isAtEnd`).
-    public var trailingByteCount: Int { reader.remaining }
+    @inlinable public var trailingByteCount: Int { reader.remaining }
 
     /// Reads everything left, validating it, and returns the number of trailing bytes.
     @discardableResult
